@@ -1,0 +1,86 @@
+/*
+ * copy_fragile.S - the x86_64 "fragile" backend: byte-align the source,
+ * copy aligned 8-byte words, then the tail.  For CPUs whose machine-check
+ * recovery does not cover fast-string instructions.  A faulting word is
+ * retried byte by byte from the same (not advanced) position, so the
+ * count is exact and the destination prefix is never rewritten.
+ */
+#include "../../generic/extable.h"
+
+/*
+ * size_t copymc_fragile_to_kernel(void *dst, const void *src, size_t len)
+ * size_t copymc_fragile_to_user(void *dst, const void *src, size_t len)
+ *
+ * Entry: rdi = dst, rsi = src, rdx = len (> 0).  For the whole copy
+ * r8 = dst, r9 = src, rdx = len (arch/x86_64/ucontext.h reads them) and
+ * r11 = bytes done so far.  Returns in rax the bytes not copied.
+ * wkind: COPYMC_EX_WRITE for the _to_user body, 0 for _to_kernel.
+ */
+.macro FRAGILE_COPY name, wkind
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
+	.p2align 4
+\name:
+	.cfi_startproc
+	movq	%rdi, %r8
+	movq	%rsi, %r9
+	xorl	%r11d, %r11d
+.Lnext\@:
+	movq	%rdx, %rcx
+	subq	%r11, %rcx		/* rcx = bytes left */
+	jz	.Ldone\@
+	leaq	(%r9,%r11), %rax
+	testb	$7, %al
+	jnz	.Lone_byte\@		/* source not yet 8-aligned */
+	cmpq	$8, %rcx
+	jb	.Lone_byte\@		/* tail */
+	shrq	$3, %rcx
+	.p2align 4
+1:	movq	(%r9,%r11), %rax
+2:	movq	%rax, (%r8,%r11)
+	addq	$8, %r11
+	decq	%rcx
+	jnz	1b
+	jmp	.Lnext\@
+
+.Lone_byte\@:
+	leaq	1(%r11), %r10
+	/* bytes [r11, r10): one of the head or tail, or a faulted word */
+3:	movzbl	(%r9,%r11), %eax
+4:	movb	%al, (%r8,%r11)
+	incq	%r11
+	cmpq	%r10, %r11
+	jb	3b
+	jmp	.Lnext\@
+
+.Ldone\@:
+	xorl	%eax, %eax
+	ret
+
+	/* A word load or store faulted: retry its 8 bytes one by one. */
+.Lfix_words\@:
+	leaq	8(%r11), %r10
+	jmp	3b
+
+	/* A byte faulted: it is the first one not copied. */
+.Lfix_byte\@:
+	movq	%rdx, %rax
+	subq	%r11, %rax
+	ret
+	.cfi_endproc
+	.size	\name, . - \name
+
+	COPYMC_EXTABLE 1b, .Lfix_words\@, COPYMC_EX_READ
+	COPYMC_EXTABLE 3b, .Lfix_byte\@, COPYMC_EX_READ
+	.if \wkind
+	COPYMC_EXTABLE 2b, .Lfix_words\@, \wkind
+	COPYMC_EXTABLE 4b, .Lfix_byte\@, \wkind
+	.endif
+.endm
+
+	.text
+	FRAGILE_COPY copymc_fragile_to_kernel, 0
+	FRAGILE_COPY copymc_fragile_to_user, COPYMC_EX_WRITE
+
+	.section .note.GNU-stack, "", @progbits

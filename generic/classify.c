@@ -1,0 +1,49 @@
+/*
+ * classify.c - which signals a copy may stop at (contract.md, "Which
+ * signals are recovered", rules 1-3).  A pure function of the signal
+ * number and si_code, so the unit tests can walk the whole table.
+ */
+#include "internal.h"
+
+/* Linux's values, for libc headers that predate them. */
+#ifndef SEGV_PKUERR
+# define SEGV_PKUERR 4
+#endif
+#ifndef BUS_MCEERR_AR
+# define BUS_MCEERR_AR 4
+#endif
+
+int copymc_classify(int sig, int si_code)
+{
+	/*
+	 * Rule 2: only a fault the kernel raised for the instruction.  Every
+	 * software origin (SI_USER, SI_TKILL, SI_QUEUE, ...) has si_code <= 0;
+	 * SI_KERNEL is what x86 #GP and other non-page faults report.
+	 */
+	if (si_code <= 0 || si_code == SI_KERNEL)
+		return 0;
+
+	/* Rules 1 and 3: a memory-access fault of a permitted type. */
+	switch (sig) {
+	case SIGSEGV:
+		return si_code == SEGV_MAPERR || si_code == SEGV_ACCERR ||
+		       si_code == SEGV_PKUERR;
+	case SIGBUS:
+		/* Not BUS_ADRALN (#AC) nor BUS_MCEERR_AO (not this access). */
+		return si_code == BUS_ADRERR || si_code == BUS_MCEERR_AR ||
+		       si_code == BUS_OBJERR;
+	default:
+		return 0;
+	}
+}
+
+int copymc_in_range(uintptr_t addr, uintptr_t start, size_t len, uintptr_t pagesz)
+{
+	uintptr_t mask = ~(pagesz - 1);
+	uintptr_t first = start & mask;
+	uintptr_t last = (start + (len - 1)) & mask;
+
+	/* Compared at page granularity: s390x reports only the page. */
+	addr &= mask;
+	return addr >= first && addr <= last;
+}

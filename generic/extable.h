@@ -1,0 +1,59 @@
+/*
+ * extable.h - the exception table shared by the assembly backends and the
+ * signal layer.  Each entry names one load or store that may fault, the
+ * fixup the handler resumes at, and which faults it may recover.
+ * Included from C and from assembly (.S).
+ */
+#ifndef COPYMC_EXTABLE_H
+#define COPYMC_EXTABLE_H
+
+/* Entry kinds (bit set). */
+#define COPYMC_EX_READ  1	/* a load from src: recovered for both entry points */
+#define COPYMC_EX_WRITE 2	/* a store to dst: only ever emitted in a _to_user body */
+
+#ifdef __ASSEMBLER__
+
+/*
+ * COPYMC_EXTABLE insn, fixup, kind
+ * Offsets are relative to the entry's own fields, so the table needs no
+ * relocations and works unchanged in a shared library.
+ */
+.macro COPYMC_EXTABLE insn, fixup, kind
+	.pushsection copymc_extable, "a"
+	.balign 4
+	.long \insn - .
+	.long \fixup - .
+	.long \kind
+	.popsection
+.endm
+
+#else
+
+#include <stdint.h>
+
+struct copymc_extable_entry {
+	int32_t insn;		/* faulting instruction, relative to &insn */
+	int32_t fixup;		/* where to resume, relative to &fixup */
+	int32_t kind;		/* COPYMC_EX_* */
+};
+
+/* Entry covering exactly this pc, or NULL. */
+const struct copymc_extable_entry *copymc_extable_find(uintptr_t pc);
+
+/* The same, over an explicit table (unit tests build their own). */
+const struct copymc_extable_entry *
+copymc_extable_search(const struct copymc_extable_entry *begin,
+		      const struct copymc_extable_entry *end, uintptr_t pc);
+
+static inline uintptr_t copymc_extable_insn(const struct copymc_extable_entry *e)
+{
+	return (uintptr_t)&e->insn + (uintptr_t)(intptr_t)e->insn;
+}
+
+static inline uintptr_t copymc_extable_fixup(const struct copymc_extable_entry *e)
+{
+	return (uintptr_t)&e->fixup + (uintptr_t)(intptr_t)e->fixup;
+}
+
+#endif /* __ASSEMBLER__ */
+#endif /* COPYMC_EXTABLE_H */

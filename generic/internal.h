@@ -1,0 +1,59 @@
+/*
+ * internal.h - declarations shared by the library's own files: the backend
+ * table, the signal layer and the classification rules.  Nothing here is
+ * exported; everything is hidden by default (-fvisibility=hidden).
+ */
+#ifndef COPYMC_INTERNAL_H
+#define COPYMC_INTERNAL_H
+
+#include "config.h"
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "copymc.h"
+#include "extable.h"
+
+#define COPYMC_API    __attribute__((visibility("default")))
+#define COPYMC_HIDDEN __attribute__((visibility("hidden")))
+
+typedef size_t copymc_fn(void *dst, const void *src, size_t len);
+
+struct copymc_backend {
+	const char *name;
+	copymc_fn *to_kernel;
+	copymc_fn *to_user;
+	int (*usable)(void);	/* NULL: runs on any CPU of the arch */
+};
+
+/* The arch's own backends (arch/<arch>/backends.c, or generic/arch_none.c). */
+extern const struct copymc_backend copymc_arch_backends[];
+extern const size_t copymc_arch_nbackends;
+/* Name of the backend this CPU should use by default (one of the arch's). */
+const char *copymc_arch_default(void);
+
+/* The portable C backend (copy_generic.c), built on every target. */
+extern const struct copymc_backend copymc_generic_backend;
+
+/* Dispatch (dispatch.c). */
+const struct copymc_backend *copymc_backend_lookup(const char *name);
+int copymc_backend_check(const struct copymc_backend *b);	/* 0, -ENOENT, -ENOTSUP */
+int copymc_backend_select(const char *name);	/* 0 or -errno */
+void copymc_backend_choose_initial(void);
+
+/* Classification (classify.c): is (sig, si_code) a fault a copy may stop at? */
+int copymc_classify(int sig, int si_code);
+
+/* Is addr on one of the pages spanned by [start, start+len)?  len > 0. */
+int copymc_in_range(uintptr_t addr, uintptr_t start, size_t len, uintptr_t pagesz);
+
+/* Signal layer (signal.c). */
+int copymc_install(void);
+extern uintptr_t copymc_pagesz;
+void copymc_pass_on(int sig, siginfo_t *info, void *ucontext);
+
+/* Generic backend recovery (copy_generic.c): 1 and does not return if ours. */
+int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext);
+
+#endif /* COPYMC_INTERNAL_H */
