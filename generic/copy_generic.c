@@ -37,6 +37,7 @@ struct generic_frame {
 	int to_user;
 	volatile size_t done;		/* bytes surely copied */
 	volatile size_t retry_end;	/* a faulted word is retried by bytes up to here */
+	volatile int storing;		/* a byte step is between its load and its store */
 	sigjmp_buf env;
 };
 
@@ -62,6 +63,7 @@ static size_t generic_copy(void *dst, const void *src, size_t len, int to_user)
 	f.to_user = to_user;
 	f.done = 0;
 	f.retry_end = 0;
+	f.storing = 0;
 	/*
 	 * siglongjmp, not a rewritten pc: C has no address for a fixup.  The
 	 * mask is not saved here (that would be a system call per copy): the
@@ -76,11 +78,16 @@ static size_t generic_copy(void *dst, const void *src, size_t len, int to_user)
 		}
 		f.retry_end = i + sizeof(word_t);
 	}
+	f.storing = 0;
 	f.armed = GENERIC_ARMED;
 
 	for (size_t i = f.done; i < len; i = f.done) {
 		if (byte_step(&f, i)) {
-			f.dst[i] = f.src[i];
+			unsigned char c = f.src[i];
+
+			f.storing = 1;
+			f.dst[i] = c;
+			f.storing = 0;
 			f.done = i + 1;
 		} else {
 			word_t w = *(const volatile word_t *)(f.src + i);
@@ -134,9 +141,26 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	}
 	if (f == NULL)
 		return 0;
-	if (!(sig == SIGBUS && info->si_code == BUS_MCEERR_AR && addr == 0) &&
-	    !copymc_in_range(addr, (uintptr_t)f->src, f->len, copymc_pagesz) &&
-	    !(f->to_user && copymc_in_range(addr, (uintptr_t)f->dst, f->len, copymc_pagesz)))
+	/*
+	 * A word step may fault on its load or its store, and when src and
+	 * dst share a page the address cannot tell which: such a fault is
+	 * taken, and the byte retry that follows says which it was, since a
+	 * byte step marks its store.  A store fault in copy_mc_to_kernel is
+	 * then refused, as its store has no exception-table entry in the
+	 * assembly backends.
+	 */
+	int in_src = copymc_in_range(addr, (uintptr_t)f->src, f->len, copymc_pagesz);
+	int in_dst = f->to_user &&
+		     copymc_in_range(addr, (uintptr_t)f->dst, f->len, copymc_pagesz);
+	int ok;
+
+	if (f->storing)
+		ok = in_dst;
+	else if (sig == SIGBUS && info->si_code == BUS_MCEERR_AR && addr == 0)
+		ok = 1;		/* old kernels: a load's poison, no address */
+	else
+		ok = in_src || in_dst;
+	if (!ok)
 		return 0;
 	/* What returning from the handler would restore, then resume the copy. */
 	pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, NULL);

@@ -155,7 +155,18 @@ static int install_one(int sig)
 
 	memset(&ours, 0, sizeof ours);
 	ours.sa_sigaction = copymc_handler;
-	sigemptyset(&ours.sa_mask);
+	/*
+	 * Block every other signal while ours runs: an asynchronous handler
+	 * (SIGALRM, say) that interrupted it and then faulted in a copy of its
+	 * own would meet SIGSEGV blocked, and the kernel kills a process that
+	 * faults with the signal blocked.  Once ours returns they arrive as
+	 * usual; a handler we pass on to gets exactly its own mask.  The
+	 * other synchronous signals stay open, as they would without us.
+	 */
+	sigfillset(&ours.sa_mask);
+	sigdelset(&ours.sa_mask, SIGILL);
+	sigdelset(&ours.sa_mask, SIGFPE);
+	sigdelset(&ours.sa_mask, SIGTRAP);
 	/* Keep the displaced handler's restart behaviour for software signals. */
 	ours.sa_flags = SA_SIGINFO | SA_ONSTACK | (cur.sa_flags & SA_RESTART);
 

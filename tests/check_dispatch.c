@@ -1,0 +1,310 @@
+/*
+ * check_dispatch.c - backend selection and its errors (contract.md,
+ * "Further entry points"): copy_mc_backends, copy_mc_set_backend and
+ * copy_mc_backend, the ENOENT/EINVAL/ENOTSUP errors, and COPYMC_BACKEND
+ * at initialisation.  Every test runs in a fresh child (CK_FORK), so the
+ * environment variable is seen by the first initialisation.
+ */
+#include "check_tests.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXNAMES 32
+
+START_TEST(copy_mc_backends_returns_how_many_are_built_in)
+{
+	const char *names[MAXNAMES];
+	size_t n = copy_mc_backends(names, MAXNAMES), ngeneric = 0;
+
+	ck_assert_uint_eq(n, copymc_arch_nbackends + 1);	/* the arch's, and generic */
+	ck_assert_uint_le(n, MAXNAMES);
+	ck_assert_uint_eq(copy_mc_backends(NULL, 0), n);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_ptr_nonnull(names[i]);
+		ck_assert_msg(names[i][0] != '\0', "backend %zu has an empty name", i);
+		ck_assert_msg(copymc_backend_lookup(names[i]) != NULL,
+			      "backend %zu (\"%s\") is listed but cannot be looked up", i,
+			      names[i]);
+		ngeneric += strcmp(names[i], "generic") == 0;
+		for (size_t j = 0; j < i; j++)
+			ck_assert_msg(strcmp(names[i], names[j]) != 0,
+				      "\"%s\" is listed twice", names[i]);
+	}
+	ck_assert_msg(ngeneric == 1, "\"generic\" (everywhere) is listed %zu times", ngeneric);
+#if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
+	{
+		int erms = 0, fragile = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			erms |= strcmp(names[i], "erms") == 0;
+			fragile |= strcmp(names[i], "fragile") == 0;
+		}
+		ck_assert_msg(erms && fragile, "x86_64 must build erms and fragile");
+	}
+#endif
+}
+END_TEST
+
+START_TEST(copy_mc_backends_names_may_be_null_when_max_is_0)
+{
+	size_t n = copy_mc_backends(NULL, 0);
+
+	ck_assert_uint_ge(n, 1);
+	ck_assert_uint_eq(copy_mc_backends(NULL, 0), n);
+}
+END_TEST
+
+START_TEST(copy_mc_backends_stores_at_most_max_names)
+{
+	const char *all[MAXNAMES];
+	size_t n = copy_mc_backends(all, MAXNAMES);
+	static const char sentinel[] = "untouched";
+
+	for (size_t max = 0; max <= n + 1; max++) {
+		const char *names[MAXNAMES + 2];
+
+		for (size_t i = 0; i < MAXNAMES + 2; i++)
+			names[i] = sentinel;
+		ck_assert_msg(copy_mc_backends(names, max) == n,
+			      "max %zu: does not return how many are built in", max);
+		for (size_t i = 0; i < max && i < n; i++)
+			ck_assert_msg(names[i] == all[i], "max %zu: names[%zu] is wrong", max, i);
+		for (size_t i = max < n ? max : n; i < MAXNAMES + 2; i++)
+			ck_assert_msg(names[i] == sentinel, "max %zu: names[%zu] was written",
+				      max, i);
+	}
+}
+END_TEST
+
+START_TEST(copy_mc_set_backend_selects_each_built_backend_and_copy_mc_backend_names_it)
+{
+	size_t n = test_nbackends();
+	unsigned char src[100], dst[100];
+
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = test_pattern(i);
+	for (size_t round = 0; round < 2; round++) {
+		for (size_t i = 0; i < n; i++) {
+			const char *name = test_backend_name(i);
+
+			if (copymc_backend_check(copymc_backend_lookup(name)) != 0)
+				continue;	/* this CPU cannot run it: see the ENOTSUP test */
+			errno = 0;
+			ck_assert_msg(copy_mc_set_backend(name) == 0,
+				      "copy_mc_set_backend(\"%s\") failed: %s", name,
+				      strerror(errno));
+			ck_assert_str_eq(copy_mc_backend(), name);
+			memset(dst, 0, sizeof dst);
+			ck_assert_uint_eq(copy_mc_to_kernel(dst, src, sizeof src), 0);
+			ck_assert_uint_eq(copy_mc_to_user(dst, src, sizeof src), 0);
+			ck_assert_msg(memcmp(dst, src, sizeof src) == 0, "%s copied wrong bytes",
+				      name);
+			ck_assert_str_eq(copy_mc_backend(), name);
+		}
+	}
+}
+END_TEST
+
+START_TEST(copy_mc_set_backend_of_a_name_not_built_fails_with_enoent)
+{
+	static const char *const unknown[] = { "", "nosuch", "ERMS", "erms ", "generic2",
+					       "avx512-someday" };
+	const char *before = copy_mc_backend();
+
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+		if (copymc_backend_lookup(unknown[i]) != NULL)
+			continue;	/* built here after all */
+		errno = 0;
+		ck_assert_int_eq(copy_mc_set_backend(unknown[i]), -1);
+		ck_assert_msg(errno == ENOENT, "\"%s\": errno %d (%s), want ENOENT", unknown[i],
+			      errno, strerror(errno));
+		ck_assert_str_eq(copy_mc_backend(), before);	/* the active one is kept */
+	}
+}
+END_TEST
+
+START_TEST(copy_mc_set_backend_of_null_fails_with_einval)
+{
+	errno = 0;
+	ck_assert_int_eq(copy_mc_set_backend(NULL), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(copy_mc_backend());
+}
+END_TEST
+
+static int cannot_run(void)
+{
+	return 0;
+}
+
+static int can_run(void)
+{
+	return 1;
+}
+
+static size_t no_copy(void *dst, const void *src, size_t len)
+{
+	(void)dst;
+	(void)src;
+	return len;
+}
+
+/* "ENOTSUP (this CPU can't run it)": what copy_mc_set_backend turns into errno. */
+START_TEST(a_backend_this_cpu_cannot_run_is_refused_with_enotsup)
+{
+	const struct copymc_backend unusable = { "fake-unusable", no_copy, no_copy, cannot_run };
+	const struct copymc_backend usable = { "fake-usable", no_copy, no_copy, can_run };
+	const struct copymc_backend any_cpu = { "fake-any", no_copy, no_copy, NULL };
+
+	ck_assert_int_eq(copymc_backend_check(&unusable), -ENOTSUP);
+	ck_assert_int_eq(copymc_backend_check(&usable), 0);
+	ck_assert_int_eq(copymc_backend_check(&any_cpu), 0);
+	ck_assert_int_eq(copymc_backend_check(NULL), -ENOENT);
+	/* copy_mc_set_backend reports what the check says, for each backend built. */
+	for (size_t i = 0; i < test_nbackends(); i++) {
+		const char *name = test_backend_name(i);
+		const char *before = copy_mc_backend();
+		int check = copymc_backend_check(copymc_backend_lookup(name));
+
+		ck_assert_msg(check == 0 || check == -ENOTSUP, "%s: check says %d", name, check);
+		errno = 0;
+		if (check == 0) {
+			ck_assert_int_eq(copy_mc_set_backend(name), 0);
+			ck_assert_str_eq(copy_mc_backend(), name);
+		} else {
+			ck_assert_int_eq(copy_mc_set_backend(name), -1);
+			ck_assert_msg(errno == ENOTSUP, "%s: errno %d, want ENOTSUP", name, errno);
+			ck_assert_str_eq(copy_mc_backend(), before);
+		}
+	}
+}
+END_TEST
+
+START_TEST(backend_lookup_finds_each_built_backend_by_name)
+{
+	for (size_t i = 0; i < test_nbackends(); i++) {
+		const char *name = test_backend_name(i);
+		const struct copymc_backend *b = copymc_backend_lookup(name);
+
+		ck_assert_ptr_nonnull(b);
+		ck_assert_str_eq(b->name, name);
+		ck_assert_ptr_nonnull(b->to_kernel);
+		ck_assert_ptr_nonnull(b->to_user);
+	}
+	ck_assert_ptr_null(copymc_backend_lookup("nosuch"));
+	ck_assert_ptr_null(copymc_backend_lookup(""));
+}
+END_TEST
+
+/* "COPYMC_BACKEND=<name> selects a backend at initialisation", for each name. */
+START_TEST(copymc_backend_environment_variable_selects_a_backend_at_initialisation)
+{
+	const char *name = test_backend_name((size_t)_i / 2);
+	unsigned char src[64], dst[64];
+
+	ck_assert_int_eq(setenv("COPYMC_BACKEND", name, 1), 0);
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = test_pattern(i);
+	if (_i % 2 == 0) {
+		/* Initialised by the first copy... */
+		ck_assert_uint_eq(copy_mc_to_kernel(dst, src, sizeof dst), 0);
+	} else {
+		/* ...or by copy_mc_init(). */
+		ck_assert_int_eq(copy_mc_init(), 0);
+	}
+	if (copymc_backend_check(copymc_backend_lookup(name)) != 0) {
+		/* "an ... unusable name is ignored with the default kept" */
+		ck_assert_str_eq(copy_mc_backend(), copymc_arch_default());
+		return;
+	}
+	ck_assert_str_eq(copy_mc_backend(), name);
+	/* Read at initialisation only: a later change is not a selection. */
+	ck_assert_int_eq(setenv("COPYMC_BACKEND", "generic", 1), 0);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	ck_assert_str_eq(copy_mc_backend(), name);
+}
+END_TEST
+
+START_TEST(without_copymc_backend_the_default_is_the_cpu_default)
+{
+	ck_assert_int_eq(unsetenv("COPYMC_BACKEND"), 0);
+	ck_assert_str_eq(copy_mc_backend(), copymc_arch_default());
+}
+END_TEST
+
+/* "an unknown or unusable name is ignored with the default kept" */
+START_TEST(copymc_backend_unknown_name_is_ignored_with_the_default_kept)
+{
+	static const char *const values[] = { "nosuch", "", "ERMS", "generic,erms" };
+	const char *value = values[_i];
+	unsigned char src[64], dst[64];
+
+	memset(src, 1, sizeof src);
+	ck_assert_int_eq(setenv("COPYMC_BACKEND", value, 1), 0);
+	errno = 0;
+	ck_assert_uint_eq(copy_mc_to_kernel(dst, src, sizeof dst), 0);
+	ck_assert_msg(errno == 0, "COPYMC_BACKEND=\"%s\" left errno %d", value, errno);
+	ck_assert_str_eq(copy_mc_backend(), copymc_arch_default());
+	/* And copy_mc_set_backend is the one that reports it. */
+	if (value[0] != '\0') {
+		ck_assert_int_eq(copy_mc_set_backend(value), -1);
+		ck_assert_int_eq(errno, ENOENT);
+	}
+	ck_assert_str_eq(copy_mc_backend(), copymc_arch_default());
+}
+END_TEST
+
+START_TEST(copy_mc_init_is_idempotent_and_a_selection_survives_it)
+{
+	const char *last = test_backend_name(test_usable_backend(test_nusable() - 1));
+
+	ck_assert_int_eq(copy_mc_init(), 0);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	ck_assert_int_eq(copy_mc_set_backend(last), 0);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	ck_assert_str_eq(copy_mc_backend(), last);
+}
+END_TEST
+
+/* "len == 0 returns 0 and touches nothing (NULL pointers allowed)" - before any init. */
+START_TEST(len_0_returns_0_and_touches_nothing_null_pointers_allowed)
+{
+	ck_assert_uint_eq(copy_mc_to_kernel(NULL, NULL, 0), 0);
+	ck_assert_uint_eq(copy_mc_to_user(NULL, NULL, 0), 0);
+	for (size_t k = 0; k < test_nusable(); k++) {
+		test_use_backend(test_usable_backend(k));
+		ck_assert_uint_eq(copy_mc_to_kernel(NULL, NULL, 0), 0);
+		ck_assert_uint_eq(copy_mc_to_user(NULL, NULL, 0), 0);
+		ck_assert_uint_eq(copy_mc_to_kernel((void *)8, (void *)16, 0), 0);
+	}
+}
+END_TEST
+
+Suite *dispatch_suite(void)
+{
+	Suite *s = suite_create("dispatch");
+	TCase *tc = tcase_create("backends");
+	int n = (int)test_nbackends();
+
+	tcase_add_test(tc, copy_mc_backends_returns_how_many_are_built_in);
+	tcase_add_test(tc, copy_mc_backends_names_may_be_null_when_max_is_0);
+	tcase_add_test(tc, copy_mc_backends_stores_at_most_max_names);
+	tcase_add_test(tc, copy_mc_set_backend_selects_each_built_backend_and_copy_mc_backend_names_it);
+	tcase_add_test(tc, copy_mc_set_backend_of_a_name_not_built_fails_with_enoent);
+	tcase_add_test(tc, copy_mc_set_backend_of_null_fails_with_einval);
+	tcase_add_test(tc, a_backend_this_cpu_cannot_run_is_refused_with_enotsup);
+	tcase_add_test(tc, backend_lookup_finds_each_built_backend_by_name);
+	tcase_add_test(tc, copy_mc_init_is_idempotent_and_a_selection_survives_it);
+	tcase_add_test(tc, len_0_returns_0_and_touches_nothing_null_pointers_allowed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("environment");
+	tcase_add_loop_test(tc, copymc_backend_environment_variable_selects_a_backend_at_initialisation,
+			    0, 2 * n);
+	tcase_add_test(tc, without_copymc_backend_the_default_is_the_cpu_default);
+	tcase_add_loop_test(tc, copymc_backend_unknown_name_is_ignored_with_the_default_kept, 0, 4);
+	suite_add_tcase(s, tc);
+	return s;
+}
