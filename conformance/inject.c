@@ -1,0 +1,133 @@
+/*
+ * inject.c - the ptrace fault injector.  The subject asks to be traced; the
+ * tracer (the case's process) sees each signal before the subject does and
+ * may rewrite a real fault's siginfo with PTRACE_SETSIGINFO, so the library
+ * handler sees, at the real faulting instruction, what the kernel sends on
+ * poison consumption (BUS_MCEERR_AR) or on a fault it must not recover.
+ * It also records the siginfo of the fatal signal, to check it was passed on
+ * unchanged.
+ */
+#include "conformance.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef PTRACE_O_EXITKILL
+#define PTRACE_O_EXITKILL 0x00100000
+#endif
+
+/* Set by a subject right before the act that must kill it (shared page). */
+static volatile int *mark;
+
+void subject_mark(void)
+{
+	if (mark)
+		*mark = 1;
+}
+
+int ptrace_traceme(void)
+{
+	return (int)ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+}
+
+static int wait_for(pid_t pid, int *status)
+{
+	pid_t r;
+
+	while ((r = waitpid(pid, status, __WALL)) < 0 && errno == EINTR)
+		;
+	return r == pid ? 0 : -1;
+}
+
+static void rewrite_info(siginfo_t *si, const struct rewrite *rw)
+{
+	void *addr = rw->set_addr ? rw->addr : si->si_addr;
+
+	memset(si, 0, sizeof *si);
+	si->si_signo = rw->signo;
+	si->si_code = rw->code;
+	si->si_addr = addr;
+	if (rw->signo == SIGBUS && (rw->code == BUS_MCEERR_AR || rw->code == BUS_MCEERR_AO))
+		si->si_addr_lsb = (short)rw->lsb;
+}
+
+int subject_run_traced(subject_fn fn, void *arg, const struct rewrite *rw, struct subject_result *res)
+{
+	int st;
+	pid_t pid;
+
+	memset(res, 0, sizeof *res);
+	res->traced = 1;
+	if (!mark) {
+		void *m = mmap(NULL, sizeof *mark, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (m != MAP_FAILED)
+			mark = m;
+	}
+	if (mark)
+		*mark = 0;
+	pid = subject_fork(fn, arg, 1);
+	if (pid < 0) {
+		snprintf(res->why, sizeof res->why, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (wait_for(pid, &st) != 0) {
+		snprintf(res->why, sizeof res->why, "waitpid: %s", strerror(errno));
+		return -1;
+	}
+	if (!WIFSTOPPED(st)) {
+		char b[100];
+
+		res->status = st;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == SUBJ_NO_TRACEME)
+			snprintf(res->why, sizeof res->why, "PTRACE_TRACEME failed in the child");
+		else
+			snprintf(res->why, sizeof res->why, "the traced child never stopped (%s)",
+				 status_str(st, b, sizeof b));
+		return -1;
+	}
+	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_EXITKILL);
+	if (ptrace(PTRACE_CONT, pid, NULL, NULL) != 0) {
+		snprintf(res->why, sizeof res->why, "PTRACE_CONT: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		wait_for(pid, &st);
+		return -1;
+	}
+	for (;;) {
+		siginfo_t si;
+		int sig;
+
+		if (wait_for(pid, &st) != 0) {
+			snprintf(res->why, sizeof res->why, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			break;
+		if (!WIFSTOPPED(st))
+			continue;
+		sig = WSTOPSIG(st);
+		if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) == 0) {
+			if (rw && sig == rw->from_sig && (rw->every || res->rewritten == 0)) {
+				rewrite_info(&si, rw);
+				if (ptrace(PTRACE_SETSIGINFO, pid, NULL, &si) == 0) {
+					sig = rw->signo;
+					res->rewritten++;
+				}
+			}
+			res->stops++;
+			/* The original signal: the first one, or the first after subject_mark(). */
+			if (!res->have_first || (mark && *mark == 1 && res->have_first == 1)) {
+				res->first = si;
+				res->have_first = mark && *mark == 1 ? 2 : 1;
+			}
+			res->last = si;
+		}
+		ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
+	}
+	res->status = st;
+	return 0;
+}
