@@ -1,5 +1,5 @@
 #!/bin/sh
-# lint.sh - the man pages pass `mandoc -T lint` with no message at all, and
+# man-lint.sh - the man pages pass `mandoc -T lint` with no message at all, and
 # every name installed as a link (see MAN3_LINKS in Makefile.am) is named
 # in the NAME section of the page it points to.  Run by make check; skipped
 # (77) where mandoc (Debian package mandoc) is not installed.
