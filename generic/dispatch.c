@@ -1,7 +1,9 @@
 /*
  * dispatch.c - the public entry points: the backend table, selection by
  * CPU, COPYMC_BACKEND or copy_mc_set_backend(), and the lazy first-copy
- * initialisation.  The copy path is one atomic load and a call.
+ * initialisation.  The copy path is a test for len 0 and one indirect
+ * jump, like a PLT slot: the slot points at the first-copy initialiser
+ * until a backend is selected, then at the backend itself.
  */
 #include "internal.h"
 
@@ -12,6 +14,36 @@
 
 /* Non-NULL only once the signal handler is installed (see copy_mc_init). */
 static _Atomic(const struct copymc_backend *) copymc_active;
+
+static size_t copymc_first_to_kernel(void *dst, const void *src, size_t len);
+static size_t copymc_first_to_user(void *dst, const void *src, size_t len);
+
+/*
+ * What the entry points jump to: the active backend's functions.  Not
+ * static: an arch may define the entry points itself (see below).
+ */
+COPYMC_HIDDEN _Atomic(copymc_fn *) copymc_to_kernel_fn = copymc_first_to_kernel;
+COPYMC_HIDDEN _Atomic(copymc_fn *) copymc_to_user_fn = copymc_first_to_user;
+size_t copymc_dispatch_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_dispatch_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+
+/*
+ * x86_64 defines copy_mc_to_kernel and copy_mc_to_user in copy_avx512.S,
+ * with the avx512 body inlined: while avx512 is the active backend they
+ * run it at once, without the indirect jump and the test for len 0, which
+ * cost a small copy a tenth of its time; otherwise they jump to the avx2
+ * body if that is in the slot, or to copymc_dispatch_to_*.  They tell the
+ * two cases by copymc_inline_gate: the inlined body's vector size while it
+ * is active (they compare len with it anyway: shorter copies take another
+ * path, which looks at it again), all ones otherwise.
+ */
+#if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
+# define COPYMC_ARCH_ENTRY_POINTS 1
+size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+# define COPYMC_INLINE_TO_KERNEL copymc_avx512_to_kernel
+# define COPYMC_INLINE_GATE 64
+COPYMC_HIDDEN _Atomic size_t copymc_inline_gate = SIZE_MAX;
+#endif
 
 const struct copymc_backend *copymc_backend_lookup(const char *name)
 {
@@ -38,8 +70,18 @@ int copymc_backend_select(const char *name)
 	const struct copymc_backend *b = copymc_backend_lookup(name);
 	int r = copymc_backend_check(b);
 
-	if (r == 0)
+	if (r == 0) {
+		/* A copy racing with the switch may run the old backend or the new. */
 		atomic_store_explicit(&copymc_active, b, memory_order_release);
+		atomic_store_explicit(&copymc_to_kernel_fn, b->to_kernel, memory_order_release);
+		atomic_store_explicit(&copymc_to_user_fn, b->to_user, memory_order_release);
+#ifdef COPYMC_INLINE_GATE
+		atomic_store_explicit(&copymc_inline_gate,
+				      b->to_kernel == COPYMC_INLINE_TO_KERNEL ? COPYMC_INLINE_GATE
+									      : SIZE_MAX,
+				      memory_order_release);
+#endif
+	}
 	return r;
 }
 
@@ -74,19 +116,45 @@ static inline const struct copymc_backend *copymc_current(void)
 	return __builtin_expect(b != NULL, 1) ? b : copymc_first_copy();
 }
 
+static size_t copymc_first_to_kernel(void *dst, const void *src, size_t len)
+{
+	return copymc_current()->to_kernel(dst, src, len);
+}
+
+static size_t copymc_first_to_user(void *dst, const void *src, size_t len)
+{
+	return copymc_current()->to_user(dst, src, len);
+}
+
+/*
+ * Backends may assume len > 0.  The common case falls through to the jump,
+ * so a small copy pays two instructions and one taken branch here.
+ */
+size_t copymc_dispatch_to_kernel(void *dst, const void *src, size_t len)
+{
+	if (__builtin_expect(len == 0, 0))
+		return 0;
+	return atomic_load_explicit(&copymc_to_kernel_fn, memory_order_acquire)(dst, src, len);
+}
+
+size_t copymc_dispatch_to_user(void *dst, const void *src, size_t len)
+{
+	if (__builtin_expect(len == 0, 0))
+		return 0;
+	return atomic_load_explicit(&copymc_to_user_fn, memory_order_acquire)(dst, src, len);
+}
+
+#ifndef COPYMC_ARCH_ENTRY_POINTS
 COPYMC_API size_t copy_mc_to_kernel(void *dst, const void *src, size_t len)
 {
-	if (len == 0)
-		return 0;
-	return copymc_current()->to_kernel(dst, src, len);
+	return copymc_dispatch_to_kernel(dst, src, len);
 }
 
 COPYMC_API size_t copy_mc_to_user(void *dst, const void *src, size_t len)
 {
-	if (len == 0)
-		return 0;
-	return copymc_current()->to_user(dst, src, len);
+	return copymc_dispatch_to_user(dst, src, len);
 }
+#endif
 
 COPYMC_API const char *copy_mc_backend(void)
 {

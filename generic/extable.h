@@ -10,6 +10,16 @@
 /* Entry kinds (bit set). */
 #define COPYMC_EX_READ  1	/* a load from src: recovered for both entry points */
 #define COPYMC_EX_WRITE 2	/* a store to dst: only ever emitted in a _to_user body */
+/*
+ * Modifier: the fixup wants the fault address as a second witness.  For a
+ * page fault (SEGV_MAPERR, SEGV_ACCERR, SEGV_PKUERR, BUS_ADRERR), whose
+ * si_addr lies in the very page that could not be accessed, the handler
+ * resumes at the fixup with si_addr in the arch's witness register (x86_64:
+ * rax); for any other fault, with all ones.  The fixup trusts it only where
+ * it agrees to the byte with what the instruction itself shows (contract.md:
+ * never si_addr alone), and otherwise retries byte by byte as usual.
+ */
+#define COPYMC_EX_ADDR  4
 
 #ifdef __ASSEMBLER__
 

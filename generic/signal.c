@@ -20,6 +20,9 @@
 #ifndef BUS_MCEERR_AO
 # define BUS_MCEERR_AO 5
 #endif
+#ifndef SEGV_PKUERR
+# define SEGV_PKUERR 4
+#endif
 
 uintptr_t copymc_pagesz;
 
@@ -36,6 +39,23 @@ static int sig_index(int sig)
 {
 	return sig == SIGBUS;
 }
+
+#ifdef COPYMC_UC_HAVE_WITNESS
+/*
+ * The second witness for COPYMC_EX_ADDR fixups (extable.h): the fault
+ * address of a page fault, which lies in the page that could not be
+ * accessed (the kernel pages in exactly that page from it).  Poison
+ * reports only the page or the line, so it gets no witness.
+ */
+static uintptr_t fault_witness(int sig, const siginfo_t *info)
+{
+	if ((sig == SIGSEGV && (info->si_code == SEGV_MAPERR || info->si_code == SEGV_ACCERR ||
+				info->si_code == SEGV_PKUERR)) ||
+	    (sig == SIGBUS && info->si_code == BUS_ADRERR))
+		return (uintptr_t)info->si_addr;
+	return UINTPTR_MAX;
+}
+#endif
 
 static void copymc_handler(int sig, siginfo_t *info, void *ucontext)
 {
@@ -73,6 +93,10 @@ COPYMC_API int copy_mc_handle_signal(int sig, siginfo_t *info, void *ucontext)
 			      copymc_in_range(addr, a.dst, a.len, copymc_pagesz));
 		if (!ok)
 			return 0;
+#ifdef COPYMC_UC_HAVE_WITNESS
+		if (e->kind & COPYMC_EX_ADDR)
+			copymc_uc_set_witness(uc, fault_witness(sig, info));
+#endif
 		copymc_uc_set_pc(uc, copymc_extable_fixup(e));
 		return 1;
 	}

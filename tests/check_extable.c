@@ -207,6 +207,10 @@ size_t copymc_erms_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDD
 size_t copymc_erms_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_fragile_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_fragile_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx512_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 
 /*
  * "a WRITE entry only when the running copy is copy_mc_to_user ... use
@@ -222,9 +226,14 @@ START_TEST(write_entries_are_only_in_copy_mc_to_user_bodies)
 		{ "erms", (uintptr_t)copymc_erms_to_kernel, (uintptr_t)copymc_erms_to_user },
 		{ "fragile", (uintptr_t)copymc_fragile_to_kernel,
 		  (uintptr_t)copymc_fragile_to_user },
+		{ "avx2", (uintptr_t)copymc_avx2_to_kernel, (uintptr_t)copymc_avx2_to_user },
+		/* copy_avx512.S puts copy_mc_to_kernel, whose avx512 body is
+		   also a _to_kernel body, between these two. */
+		{ "avx512", (uintptr_t)copymc_avx512_to_kernel,
+		  (uintptr_t)copymc_avx512_to_user },
 	};
 
-	for (size_t b = 0; b < 2; b++) {
+	for (size_t b = 0; b < sizeof bodies / sizeof bodies[0]; b++) {
 		size_t nkernel = 0;
 
 		ck_assert_msg(bodies[b].kernel < bodies[b].user,

@@ -34,6 +34,27 @@
 	ret
 
 	/*
+	 * rep movsb faulted with rcx bytes reported left.  Two witnesses that
+	 * agree to the byte make the retry needless: the counter says bytes
+	 * [0, len - rcx) are done, and the kernel's fault address (rax, passed
+	 * for page faults only, all ones otherwise: generic/extable.h) lies in
+	 * the very page that could not be accessed; if it is the next source
+	 * byte (or, in _to_user, destination byte), that byte is unreadable
+	 * (unwritable) and everything before it was copied.
+	 */
+.Lfix_movs_witness\@:
+	movq	%rdx, %r11
+	subq	%rcx, %r11		/* bytes the counter says are done */
+	leaq	(%r9,%r11), %r10
+	cmpq	%r10, %rax
+	je	.Lwitnessed\@
+	.if \wkind
+	leaq	(%r8,%r11), %r10
+	cmpq	%r10, %rax
+	je	.Lwitnessed\@
+	.endif
+
+	/*
 	 * rep movsb faulted with rcx bytes reported left.  Retry the window
 	 * [claim - 64, claim + 64) byte by byte, clipped to [0, len): a fault
 	 * there is exact.  If the whole window copies (the fault did not
@@ -59,6 +80,10 @@
 	subq	%r11, %rcx
 	jmp	1b
 
+.Lwitnessed\@:
+	movq	%rcx, %rax
+	ret
+
 	/* A byte of the retry faulted: it is the first one not copied. */
 .Lfix_byte\@:
 	movq	%rdx, %rax
@@ -67,7 +92,7 @@
 	.cfi_endproc
 	.size	\name, . - \name
 
-	COPYMC_EXTABLE 1b, .Lfix_movs\@, COPYMC_EX_READ | \wkind
+	COPYMC_EXTABLE 1b, .Lfix_movs_witness\@, COPYMC_EX_READ | COPYMC_EX_ADDR | \wkind
 	COPYMC_EXTABLE 2b, .Lfix_byte\@, COPYMC_EX_READ
 	.if \wkind
 	COPYMC_EXTABLE 3b, .Lfix_byte\@, \wkind

@@ -36,7 +36,7 @@
 	cmpq	$8, %rcx
 	jb	.Lone_byte\@		/* tail */
 	shrq	$3, %rcx
-	.p2align 4
+	.p2align 5		/* the 17-byte loop within one 32-byte fetch block */
 1:	movq	(%r9,%r11), %rax
 2:	movq	%rax, (%r8,%r11)
 	addq	$8, %r11

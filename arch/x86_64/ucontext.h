@@ -26,3 +26,11 @@ static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_
 	a->src = (uintptr_t)uc->uc_mcontext.gregs[REG_R9];
 	a->len = (size_t)uc->uc_mcontext.gregs[REG_RDX];
 }
+
+/* COPYMC_EX_ADDR fixups (generic/extable.h) receive the fault address in rax. */
+#define COPYMC_UC_HAVE_WITNESS 1
+
+static inline void copymc_uc_set_witness(ucontext_t *uc, uintptr_t addr)
+{
+	uc->uc_mcontext.gregs[REG_RAX] = (greg_t)addr;
+}

@@ -1,0 +1,531 @@
+/*
+ * copy_vector.h - the body of the x86_64 vector backends (copy_avx2.S,
+ * copy_avx512.S) as one assembler macro over the vector width: memcpy's
+ * shape, with every load and store in the exception table and an exact
+ * byte retry of the block a fault hit.  Included from assembly only.
+ */
+#ifndef COPYMC_X86_64_COPY_VECTOR_H
+#define COPYMC_X86_64_COPY_VECTOR_H
+
+#include "../../generic/extable.h"
+
+	/* bytes from which the loop stores around the caches (backends.c) */
+	.hidden	copymc_nt_threshold
+
+/* RD fixup, insn: a load from src, recovered in both entry points. */
+.macro RD fixup, insn:vararg
+99:	\insn
+	COPYMC_EXTABLE 99b, \fixup, COPYMC_EX_READ
+.endm
+
+/* RDA: the same, and the handler passes the fault address in rax. */
+.macro RDA fixup, insn:vararg
+99:	\insn
+	COPYMC_EXTABLE 99b, \fixup, COPYMC_EX_READ | COPYMC_EX_ADDR
+.endm
+
+/* WR wkind, fixup, insn: a store to dst, recovered only in _to_user. */
+.macro WR wkind, fixup, insn:vararg
+99:	\insn
+	.if \wkind
+	COPYMC_EXTABLE 99b, \fixup, \wkind
+	.endif
+.endm
+
+/* WRA: the same, with the fault address in rax. */
+.macro WRA wkind, fixup, insn:vararg
+99:	\insn
+	.if \wkind
+	COPYMC_EXTABLE 99b, \fixup, \wkind | COPYMC_EX_ADDR
+	.endif
+.endm
+
+/*
+ * VECTOR_COPY name, wkind, vec, movu, vzu, v0..v7, h0, h1,
+ *             lvec, lmovu, lmova, l0..l3 [, entry, gate, elsewhere]
+ *
+ * Emits size_t name(void *dst, const void *src, size_t len).  Copies of
+ * up to 8 vectors use vec-byte registers v0..v7 moved with movu, and h0,
+ * h1 of half that width below one vector; longer ones use a loop of four
+ * lvec-byte registers l0..l3, loaded with lmovu and stored with lmova (or
+ * non-temporal stores) to lvec-aligned destinations.  vzu is what to do
+ * before returning: vzeroupper after VEX ymm code, nothing when only EVEX
+ * registers 16-31 were written (they leave no dirty upper state).
+ *
+ * Entry: rdi = dst, rsi = src, rdx = len (0 allowed: nothing is touched),
+ * DF clear.  For the whole copy r8 = dst, r9 = src, rdx = len (the signal
+ * layer reads them, arch/x86_64/ucontext.h).  Returns in rax the bytes not
+ * copied.  Up to 8 vectors every load comes before any store, so a fault
+ * leaves nothing done that matters: the fixup retries it all byte by byte.
+ * Above, rsi and rdi are the current position and bytes [0, rsi - r9) are
+ * copied whenever an access may fault: pointers move on only once a
+ * block's stores are done, and a fault retries that block.  The downward
+ * copy (see .Lbig) is the exception: a fault there starts over upward.
+ *
+ * wkind is COPYMC_EX_WRITE for the _to_user body and 0 for _to_kernel,
+ * whose stores have no table entry: a fault there crashes as in memcpy.
+ *
+ * Sizes: below one vector, two overlapping moves of the largest size that
+ * fits; up to 8 vectors, 2, 4 or 8 vectors overlapping from both ends;
+ * above, the first vector, then the loop, then the last 4 loop vectors of
+ * the buffer.  Nothing outside [src, src+len) or [dst, dst+len) is ever
+ * touched.
+ *
+ * With entry given, the body is also inlined into that public entry point
+ * (copy_avx512.S): see the comment there, and gate in generic/dispatch.c.
+ *
+ * Layout matters: a copy of 8 to 128 bytes is 8 to 10 cycles, call and
+ * return included, and which 64-byte lines a path spans, or one more
+ * taken branch or memory operand, is a cycle of it.  The alignments and
+ * the order of the blocks below were measured (bench/); check there
+ * before moving anything.
+ */
+.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
+\name:
+	.cfi_startproc
+	movq	%rdi, %r8
+	movq	%rsi, %r9
+	cmpq	$\vec, %rdx
+	jb	.Lsmall\@
+	.ifnb	\entry
+	jmp	.Llong\@
+
+	/*
+	 * The public entry point, with this body inlined: gate (a hidden
+	 * variable of generic/dispatch.c) is vec while this backend is the
+	 * active one and all ones otherwise, so that one compare both picks
+	 * the short path and, when another backend is active, sends every
+	 * copy there too, where the gate, kept in rax, sends it elsewhere.
+	 * (A copy of all ones bytes, which cannot succeed, would run here
+	 * whatever the backend.)
+	 */
+	.p2align 6
+	.globl	\entry
+	.type	\entry, @function
+\entry:
+	movq	\gate(%rip), %rax
+	cmpq	%rax, %rdx
+	jb	.Lentry_short\@
+	movq	%rdi, %r8
+	movq	%rsi, %r9
+.Llong\@:
+	.endif
+	RDA	.Lfix_rest\@, \movu (%rsi), \v0
+	cmpq	$2*\vec, %rdx
+	ja	.Lmore_2\@
+	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v1
+	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \v1, -\vec(%rdi,%rdx)
+	\vzu
+	xorl	%eax, %eax
+	ret
+
+	.p2align 6
+.Lmore_2\@:			/* more than 2 vectors; v0 holds the first */
+	cmpq	$4*\vec, %rdx
+	ja	.Lmore_4\@
+	RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
+	RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v2
+	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v3
+	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \v1, \vec(%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \v2, -2*\vec(%rdi,%rdx)
+	WRA	\wkind, .Lfix_rest\@, \movu \v3, -\vec(%rdi,%rdx)
+	\vzu
+	xorl	%eax, %eax
+	ret
+
+	.ifnb	\entry
+	.p2align 6
+.Lentry_short\@:			/* len < gate, in rax */
+	cmpq	$-1, %rax
+	je	\elsewhere		/* another backend is active */
+	movq	%rdi, %r8
+	movq	%rsi, %r9
+	.endif
+.Lsmall\@:			/* 0 <= len < vec */
+	cmpl	$\vec/2, %edx
+	jae	.Lhalf\@
+	.if \vec > 32
+	cmpl	$16, %edx
+	jae	.L16_31\@
+	.endif
+	cmpl	$8, %edx
+	jae	.L8_15\@
+	cmpl	$4, %edx
+	jae	.L4_7\@
+	cmpl	$1, %edx
+	ja	.L2_3\@
+	jae	.L1\@
+	xorl	%eax, %eax
+	ret
+	.p2align 5
+.Lhalf\@:
+	RDA	.Lfix_rest\@, \movu (%rsi), \h0
+	RDA	.Lfix_rest\@, \movu -\vec/2(%rsi,%rdx), \h1
+	WRA	\wkind, .Lfix_rest\@, \movu \h0, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \h1, -\vec/2(%rdi,%rdx)
+	xorl	%eax, %eax	/* a VEX.128 or EVEX move leaves no dirty upper state */
+	ret
+	.if \vec > 32
+	.p2align 5
+.L16_31\@:
+	RDA	.Lfix_rest\@, vmovdqu (%rsi), %xmm0
+	RDA	.Lfix_rest\@, vmovdqu -16(%rsi,%rdx), %xmm1
+	WRA	\wkind, .Lfix_rest\@, vmovdqu %xmm0, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, vmovdqu %xmm1, -16(%rdi,%rdx)
+	xorl	%eax, %eax
+	ret
+	.endif
+	.p2align 5
+.L8_15\@:
+	RDA	.Lfix_rest\@, movq (%rsi), %rax
+	RDA	.Lfix_rest\@, movq -8(%rsi,%rdx), %rcx
+	WRA	\wkind, .Lfix_rest\@, movq %rax, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, movq %rcx, -8(%rdi,%rdx)
+	xorl	%eax, %eax
+	ret
+	.p2align 5
+.L4_7\@:
+	RDA	.Lfix_rest\@, movl (%rsi), %eax
+	RDA	.Lfix_rest\@, movl -4(%rsi,%rdx), %ecx
+	WRA	\wkind, .Lfix_rest\@, movl %eax, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, movl %ecx, -4(%rdi,%rdx)
+	xorl	%eax, %eax
+	ret
+	.p2align 5
+.L2_3\@:
+	RDA	.Lfix_rest\@, movzwl (%rsi), %eax
+	RDA	.Lfix_rest\@, movzwl -2(%rsi,%rdx), %ecx
+	WRA	\wkind, .Lfix_rest\@, movw %ax, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, movw %cx, -2(%rdi,%rdx)
+	xorl	%eax, %eax
+	ret
+	.p2align 5
+.L1\@:
+	RD	.Lfix_one\@, movzbl (%rsi), %eax
+	WR	\wkind, .Lfix_one\@, movb %al, (%rdi)
+	xorl	%eax, %eax
+	ret
+
+.Lmore_4\@:
+	cmpq	$8*\vec, %rdx
+	ja	.Lbig\@
+	RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
+	RDA	.Lfix_rest\@, \movu 2*\vec(%rsi), \v2
+	RDA	.Lfix_rest\@, \movu 3*\vec(%rsi), \v3
+	RDA	.Lfix_rest\@, \movu -4*\vec(%rsi,%rdx), \v4
+	RDA	.Lfix_rest\@, \movu -3*\vec(%rsi,%rdx), \v5
+	RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v6
+	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v7
+	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \v1, \vec(%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \v2, 2*\vec(%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \v3, 3*\vec(%rdi)
+	WRA	\wkind, .Lfix_rest\@, \movu \v4, -4*\vec(%rdi,%rdx)
+	WRA	\wkind, .Lfix_rest\@, \movu \v5, -3*\vec(%rdi,%rdx)
+	WRA	\wkind, .Lfix_rest\@, \movu \v6, -2*\vec(%rdi,%rdx)
+	WRA	\wkind, .Lfix_rest\@, \movu \v7, -\vec(%rdi,%rdx)
+	\vzu
+	xorl	%eax, %eax
+	ret
+
+.Lbig\@:
+	/*
+	 * dst a little above src, modulo 4096: an upward loop's loads would
+	 * wait on the stores just made to the same page offsets (4K
+	 * aliasing), so copy downward then.
+	 */
+	movl	%edi, %eax
+	subl	%esi, %eax
+	testl	$0xf00, %eax
+	jnz	.Lmore_8\@
+	testl	$0xff, %eax
+	jnz	.Ldown\@
+.Lmore_8\@:
+	/*
+	 * More than 8 vectors from rsi on, and v0 holds the first: store it,
+	 * then go on from the next lvec-aligned destination (rdi and rsi move
+	 * by 1..lvec bytes, leaving well over 4 loop vectors).
+	 */
+	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	movl	%edi, %eax
+	andl	$\lvec-1, %eax
+	subq	$\lvec, %rax		/* -(bytes to the next boundary) */
+	subq	%rax, %rdi
+	subq	%rax, %rsi
+	leaq	-4*\lvec(%r8,%rdx), %r10	/* loop while rdi < r10: > 4 vectors left */
+	leaq	(%r9,%rdx), %r11	/* the end of src */
+	cmpq	copymc_nt_threshold(%rip), %rdx
+	jae	.Lnt_loop\@
+	.p2align 4
+.Lloop\@:
+	RDA	.Lfix_ld0\@, \lmovu (%rsi), \l0
+	RDA	.Lfix_ld1\@, \lmovu \lvec(%rsi), \l1
+	RDA	.Lfix_ld2\@, \lmovu 2*\lvec(%rsi), \l2
+	RDA	.Lfix_ld3\@, \lmovu 3*\lvec(%rsi), \l3
+	WRA	\wkind, .Lfix_st0\@, \lmova \l0, (%rdi)
+	WRA	\wkind, .Lfix_st1\@, \lmova \l1, \lvec(%rdi)
+	WRA	\wkind, .Lfix_st2\@, \lmova \l2, 2*\lvec(%rdi)
+	WRA	\wkind, .Lfix_st3\@, \lmova \l3, 3*\lvec(%rdi)
+	addq	$4*\lvec, %rsi
+	addq	$4*\lvec, %rdi
+	cmpq	%r10, %rdi
+	jb	.Lloop\@
+	jmp	.Ltail\@
+
+	/*
+	 * The same with non-temporal stores, for copies too big for the
+	 * caches: they would only evict what the program still uses.
+	 */
+	.p2align 4
+.Lnt_loop\@:
+	RDA	.Lfix_ld0\@, \lmovu (%rsi), \l0
+	RDA	.Lfix_ld1\@, \lmovu \lvec(%rsi), \l1
+	RDA	.Lfix_ld2\@, \lmovu 2*\lvec(%rsi), \l2
+	RDA	.Lfix_ld3\@, \lmovu 3*\lvec(%rsi), \l3
+	WRA	\wkind, .Lfix_st0\@, vmovntdq \l0, (%rdi)
+	WRA	\wkind, .Lfix_st1\@, vmovntdq \l1, \lvec(%rdi)
+	WRA	\wkind, .Lfix_st2\@, vmovntdq \l2, 2*\lvec(%rdi)
+	WRA	\wkind, .Lfix_st3\@, vmovntdq \l3, 3*\lvec(%rdi)
+	addq	$4*\lvec, %rsi
+	addq	$4*\lvec, %rdi
+	cmpq	%r10, %rdi
+	jb	.Lnt_loop\@
+	sfence
+.Ltail\@:
+	/* 1..4 vectors left: the last 4 of the buffers, from their ends */
+	RDA	.Lfix_rest\@, \lmovu -4*\lvec(%r11), \l0
+	RDA	.Lfix_rest\@, \lmovu -3*\lvec(%r11), \l1
+	RDA	.Lfix_rest\@, \lmovu -2*\lvec(%r11), \l2
+	RDA	.Lfix_rest\@, \lmovu -\lvec(%r11), \l3
+	WRA	\wkind, .Lfix_rest\@, \lmovu \l0, (%r10)
+	WRA	\wkind, .Lfix_rest\@, \lmovu \l1, \lvec(%r10)
+	WRA	\wkind, .Lfix_rest\@, \lmovu \l2, 2*\lvec(%r10)
+	WRA	\wkind, .Lfix_rest\@, \lmovu \l3, 3*\lvec(%r10)
+	\vzu
+	xorl	%eax, %eax
+	ret
+
+	/*
+	 * Downward, from the last vector to the first 4, to vector-aligned
+	 * destinations.  This path keeps no count of what is done: a fault
+	 * anywhere in it starts the copy over upward (.Lfix_down), which
+	 * meets the fault again and finds its exact place.
+	 */
+.Ldown\@:
+	leaq	(%r9,%rdx), %rsi
+	leaq	(%r8,%rdx), %rdi
+	RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
+	WR	\wkind, .Lfix_down\@, \lmovu \l0, -\lvec(%rdi)
+	movl	%edi, %eax
+	andl	$\lvec-1, %eax		/* bytes past a vector boundary */
+	subq	%rax, %rdi
+	subq	%rax, %rsi
+	leaq	4*\lvec(%r8), %r10	/* loop while rdi > r10: > 4 vectors left */
+	.p2align 4
+.Ldown_loop\@:
+	RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
+	RD	.Lfix_down\@, \lmovu -2*\lvec(%rsi), \l1
+	RD	.Lfix_down\@, \lmovu -3*\lvec(%rsi), \l2
+	RD	.Lfix_down\@, \lmovu -4*\lvec(%rsi), \l3
+	WR	\wkind, .Lfix_down\@, \lmova \l0, -\lvec(%rdi)
+	WR	\wkind, .Lfix_down\@, \lmova \l1, -2*\lvec(%rdi)
+	WR	\wkind, .Lfix_down\@, \lmova \l2, -3*\lvec(%rdi)
+	WR	\wkind, .Lfix_down\@, \lmova \l3, -4*\lvec(%rdi)
+	subq	$4*\lvec, %rsi
+	subq	$4*\lvec, %rdi
+	cmpq	%r10, %rdi
+	ja	.Ldown_loop\@
+	/* 1..4 vectors left: the first 4 of the buffers */
+	RD	.Lfix_down\@, \lmovu (%r9), \l0
+	RD	.Lfix_down\@, \lmovu \lvec(%r9), \l1
+	RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \l2
+	RD	.Lfix_down\@, \lmovu 3*\lvec(%r9), \l3
+	WR	\wkind, .Lfix_down\@, \lmovu \l0, (%r8)
+	WR	\wkind, .Lfix_down\@, \lmovu \l1, \lvec(%r8)
+	WR	\wkind, .Lfix_down\@, \lmovu \l2, 2*\lvec(%r8)
+	WR	\wkind, .Lfix_down\@, \lmovu \l3, 3*\lvec(%r8)
+	\vzu
+	xorl	%eax, %eax
+	ret
+
+	/*
+	 * Fixups.  Each finds the block that was being copied, bytes
+	 * [r11, r10) from the start, and retries it byte by byte (.Lbytes):
+	 * a byte fault there is exact.  With rax = 0, a block that copies
+	 * whole means the fault did not repeat, and the copy goes on.
+	 */
+
+	/*
+	 * Not in the loop: the block is everything from rsi on, at most 8
+	 * vectors.  Two witnesses make the byte retry needless when the
+	 * kernel's fault address (rax; all ones unless a page fault) is a
+	 * page boundary q inside the block with less than a page after it:
+	 * once the bytes before q are copied by bytes (each in the table),
+	 * whatever faulted lies in [q, end of block), inside one page, so
+	 * byte q itself is bad (no granule can start after q there).
+	 */
+.Lfix_rest\@:
+	movq	%rsi, %r11
+	subq	%r9, %r11		/* the block starts at r11 */
+	testl	$4095, %eax
+	jnz	.Lrest_retry\@		/* not a page boundary, or no witness */
+	movq	%rax, %r10
+	subq	%r9, %r10		/* in src? */
+	cmpq	%r11, %r10
+	jb	.Lrest_dst\@
+	cmpq	%rdx, %r10
+	jb	.Lrest_witnessed\@
+.Lrest_dst\@:
+	.if \wkind
+	movq	%rax, %r10
+	subq	%r8, %r10		/* in dst? (_to_user only) */
+	cmpq	%r11, %r10
+	jb	.Lrest_retry\@
+	cmpq	%rdx, %r10
+	jb	.Lrest_witnessed\@
+	.endif
+.Lrest_retry\@:
+	movq	%rdx, %r10
+	xorl	%eax, %eax
+	jmp	.Lbytes\@
+.Lrest_witnessed\@:		/* byte r10 is bad if less than a page follows */
+	movq	%rdx, %rcx
+	subq	%r10, %rcx
+	cmpq	$4096, %rcx
+	ja	.Lrest_retry\@
+	movl	$1, %eax
+	jmp	.Lbytes\@
+
+	/* The one-byte copy faulted: that is already exact. */
+.Lfix_one\@:
+	xorl	%r11d, %r11d
+	jmp	.Lfix_byte\@
+
+	/*
+	 * In the loop: the block is the 4 vectors at rsi.  A faulted load
+	 * (store) of the vec bytes at r10 may skip the byte retry when two
+	 * witnesses agree to the byte.  The access touches one 64-byte line,
+	 * or two; let q be the start of the last line it touches, or r10 if
+	 * that is the only one.  Once the bytes of the block before q are
+	 * copied by bytes (each in the table, so a fault there is exact),
+	 * whatever faulted lies in [q, r10 + vec): inside one line and one
+	 * page, and no fault granule (a page, a poisoned line) starts after
+	 * q within it, so byte q itself cannot be read (written).  And the
+	 * kernel's fault address, which the handler passes in rax for page
+	 * faults only (all ones otherwise), must be q: it lies in the very
+	 * page that could not be accessed.
+	 */
+.Lfix_ld0\@:
+	movq	%rsi, %r10
+	jmp	.Lwitness_src\@
+.Lfix_ld1\@:
+	leaq	\lvec(%rsi), %r10
+	jmp	.Lwitness_src\@
+.Lfix_ld2\@:
+	leaq	2*\lvec(%rsi), %r10
+	jmp	.Lwitness_src\@
+.Lfix_ld3\@:
+	leaq	3*\lvec(%rsi), %r10
+.Lwitness_src\@:
+	leaq	\lvec-1(%r10), %rcx
+	andq	$-64, %rcx		/* the last line the access touches */
+	cmpq	%r10, %rcx
+	cmovbq	%r10, %rcx		/* q */
+	cmpq	%rcx, %rax
+	jne	.Lfix_loop\@
+	leaq	(%rcx), %r10
+	subq	%r9, %r10
+	jmp	.Lwitnessed\@
+
+.Lfix_st0\@:
+	movq	%rdi, %r10
+	jmp	.Lwitness_dst\@
+.Lfix_st1\@:
+	leaq	\lvec(%rdi), %r10
+	jmp	.Lwitness_dst\@
+.Lfix_st2\@:
+	leaq	2*\lvec(%rdi), %r10
+	jmp	.Lwitness_dst\@
+.Lfix_st3\@:
+	leaq	3*\lvec(%rdi), %r10
+.Lwitness_dst\@:
+	leaq	\lvec-1(%r10), %rcx
+	andq	$-64, %rcx
+	cmpq	%r10, %rcx
+	cmovbq	%r10, %rcx
+	cmpq	%rcx, %rax
+	jne	.Lfix_loop\@
+	leaq	(%rcx), %r10
+	subq	%r8, %r10
+.Lwitnessed\@:			/* byte r10 is the first bad one */
+	movq	%rsi, %r11
+	subq	%r9, %r11
+	movl	$1, %eax
+	jmp	.Lbytes\@
+
+.Lfix_loop\@:
+	movq	%rsi, %r11
+	subq	%r9, %r11
+	leaq	4*\lvec(%r11), %r10
+	xorl	%eax, %eax
+
+	/* Copy bytes [r11, r10).  A fault here is the exact answer. */
+.Lbytes\@:
+	cmpq	%r10, %r11
+	jae	.Lbytes_done\@
+.Lbyte_loop\@:
+	RD	.Lfix_byte\@, movzbl (%r9,%r11), %ecx
+	WR	\wkind, .Lfix_byte\@, movb %cl, (%r8,%r11)
+	incq	%r11
+	cmpq	%r10, %r11
+	jb	.Lbyte_loop\@
+.Lbytes_done\@:
+	testl	%eax, %eax
+	jnz	.Lstop\@
+	/*
+	 * The fault did not repeat: go on after the block, by bytes if at
+	 * most 8 vectors are left, else back into the loop.
+	 */
+	movq	%rdx, %rcx
+	subq	%r10, %rcx
+	jz	.Lstop\@		/* all copied: rax = rdx - r10 = 0 */
+	cmpq	$8*\vec, %rcx
+	ja	.Lresume\@
+	movq	%r10, %r11
+	movq	%rdx, %r10
+	jmp	.Lbytes\@
+	/* The downward copy faulted: start over upward. */
+.Lfix_down\@:
+	xorl	%r10d, %r10d
+.Lresume\@:
+	leaq	(%r9,%r10), %rsi
+	leaq	(%r8,%r10), %rdi
+	RDA	.Lfix_rest\@, \movu (%rsi), \v0
+	jmp	.Lmore_8\@
+.Lstop\@:			/* byte r10 is the first not copied */
+	movq	%rdx, %rax
+	subq	%r10, %rax
+	sfence			/* after non-temporal stores, as on the way out of the loop */
+	\vzu
+	ret
+
+	/* A byte faulted: it is the first one not copied. */
+.Lfix_byte\@:
+	movq	%rdx, %rax
+	subq	%r11, %rax
+	sfence
+	\vzu
+	ret
+	.cfi_endproc
+	.size	\name, . - \name
+	.ifnb	\entry
+	.size	\entry, . - \entry
+	.endif
+.endm
+
+#endif /* COPYMC_X86_64_COPY_VECTOR_H */

@@ -1,0 +1,807 @@
+/*
+ * copymc-bench.c - what protection costs: copy_mc_to_kernel throughput for
+ * every backend built, against glibc memcpy and the sigsetjmp-guarded
+ * memcpy applications write today; and the cost of a recovered fault
+ * against a bare SIGSEGV handler round trip.  See docs/performance.md.
+ *
+ *   copymc-bench [--quick] [--csv | --md] [--csv-file FILE] [--reps N]
+ *                [--processes N] [--size BYTES]... [--offsets SRC,DST]
+ *                [--only VARIANT,...] [--no-faults | --faults-only]
+ *
+ * Every variant runs in each repetition, in a rotating order, so that
+ * drift of the machine hits them all alike; the repetitions are spread
+ * over several freshly started processes (address-space layouts); the
+ * median is reported.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "copymc.h"
+
+#ifdef __GLIBC__
+# include <gnu/libc-version.h>
+#endif
+
+typedef size_t copy_fn(void *dst, const void *src, size_t len);
+typedef void *memcpy_fn(void *dst, const void *src, size_t len);
+
+enum kind { K_MEMCPY, K_GUARDED, K_COPYMC };
+
+#define MAXVARIANTS 16
+#define MAXSIZES 64
+#define MAXREPS 64
+
+struct variant {
+	char name[40];		/* column title: memcpy, guarded, or the backend */
+	enum kind kind;
+	const char *backend;	/* K_COPYMC: which one */
+	long iters;		/* copies per batch */
+};
+
+static const size_t default_sizes[] = {
+	8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 16384, 65536, 262144,
+	1u << 20, 4u << 20, 16u << 20, 64u << 20,
+};
+
+/*
+ * Buffer placement, as offsets from page boundaries of two separate
+ * mappings (as two large malloc'd buffers would be).  "aligned": both on
+ * a page boundary.  "misaligned": src at +1, dst at +35, so neither is
+ * aligned to anything and they are misaligned relative to each other.
+ */
+struct placement {
+	const char *name;
+	size_t src_off, dst_off;
+};
+static struct placement placements[] = {
+	{ "aligned", 0, 0 },
+	{ "misaligned", 1, 35 },
+};
+static size_t nplacements = sizeof placements / sizeof placements[0];
+
+/* Called through volatile pointers so that nothing is inlined or elided. */
+static memcpy_fn *volatile memcpy_ptr = memcpy;
+static copy_fn *volatile copy_mc_ptr = copy_mc_to_kernel;
+
+/*
+ * The thread's CPU time: the machine this runs on may be shared, and time
+ * spent preempted by other work must not count against whichever variant
+ * happened to be running.
+ */
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+	double tmp[MAXREPS];
+
+	memcpy(tmp, v, n * sizeof *v);
+	qsort(tmp, n, sizeof *tmp, cmp_double);
+	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+/*
+ * The baseline: what an application does today to survive a fault in a
+ * memcpy from memory that may vanish.  sigsetjmp must save the signal
+ * mask (the handler leaves by siglongjmp with SIGSEGV blocked), which is
+ * a system call per copy; and after a fault it cannot tell how much was
+ * copied.
+ */
+static __thread sigjmp_buf *guard_env;
+
+static void guard_handler(int sig, siginfo_t *info, void *uc)
+{
+	(void)info;
+	(void)uc;
+	if (guard_env != NULL)
+		siglongjmp(*guard_env, 1);
+	signal(sig, SIG_DFL);
+}
+
+static size_t guarded_copy(void *dst, const void *src, size_t len)
+{
+	sigjmp_buf env;
+
+	if (sigsetjmp(env, 1)) {
+		guard_env = NULL;
+		return len;	/* somewhere in there: nothing better is known */
+	}
+	guard_env = &env;
+	memcpy_ptr(dst, src, len);
+	guard_env = NULL;
+	return 0;
+}
+
+static void install(int sig, void (*fn)(int, siginfo_t *, void *))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) != 0) {
+		perror("copymc-bench: sigaction");
+		exit(2);
+	}
+}
+
+/*
+ * The timed loop, the same instructions at the same address for every
+ * variant: a call of 8 to 10 cycles notices where its caller's loop sits,
+ * so separate loops for memcpy and copy_mc would compare their placement
+ * as much as the copies.  Every variant is called as a function returning
+ * nothing, which the ABI allows whatever it returns in a register.
+ */
+typedef void any_copy_fn(void *dst, const void *src, size_t len);
+
+__attribute__((noinline, aligned(64)))
+static void copy_loop(any_copy_fn *f, void *dst, const void *src, size_t len, long iters)
+{
+	for (long i = 0; i < iters; i++)
+		f(dst, src, len);
+	__asm__ volatile("" ::: "memory");
+}
+
+static any_copy_fn *variant_fn(const struct variant *v)
+{
+	switch (v->kind) {
+	case K_MEMCPY:
+		return (any_copy_fn *)(void (*)(void))memcpy_ptr;
+	case K_GUARDED:
+		return (any_copy_fn *)(void (*)(void))guarded_copy;
+	default:
+		return (any_copy_fn *)(void (*)(void))copy_mc_ptr;
+	}
+}
+
+/* ns per copy, over one batch of iters copies. */
+static double time_batch(const struct variant *v, void *dst, const void *src, size_t len,
+			 long iters)
+{
+	double t0, t1;
+
+	if (v->kind == K_COPYMC && copy_mc_set_backend(v->backend) != 0) {
+		fprintf(stderr, "copymc-bench: cannot select %s: %s\n", v->backend,
+			strerror(errno));
+		exit(2);
+	}
+	if ((v->kind == K_COPYMC && copy_mc_ptr(dst, src, len) != 0) ||
+	    (v->kind == K_GUARDED && guarded_copy(dst, src, len) != 0)) {
+		fprintf(stderr, "copymc-bench: %s: a copy without a fault came up short\n",
+			v->name);
+		exit(2);
+	}
+	t0 = now_ns();
+	copy_loop(variant_fn(v), dst, src, len, iters);
+	t1 = now_ns();
+	return (t1 - t0) / iters;
+}
+
+/* Copies per batch so that one batch of v takes about target_ns. */
+static long calibrate(const struct variant *v, void *dst, const void *src, size_t len,
+		      double target_ns)
+{
+	long iters = 1;
+	double ns;
+
+	for (;;) {
+		ns = time_batch(v, dst, src, len, iters) * iters;
+		if (ns >= target_ns / 8 || iters >= LONG_MAX / 4)
+			break;
+		iters *= 2;
+	}
+	iters = (long)(iters * (target_ns / ns));
+	return iters < 1 ? 1 : iters;
+}
+
+/* ------------------------------------------------------------------ */
+/* The cost of a fault.                                                 */
+
+/*
+ * The faulting copy: FAULT_LEN bytes whose source turns PROT_NONE after
+ * about 2 KiB, with src and dst placed as in the throughput table.
+ */
+#define FAULT_LEN 4096
+#define FAULT_OK(pi) (2048 - placements[pi].src_off)
+
+/*
+ * The bare round trip: one faulting load, and a handler that only moves
+ * the pc past it.  Needs the load's address and the context's pc, so it
+ * exists where this file knows both.
+ */
+#if defined(__x86_64__) || defined(__aarch64__)
+# define HAVE_BARE 1
+extern const char copymc_bench_resume[];
+void copymc_bench_fault_load(const void *p);
+__asm__(".text\n"
+	".globl copymc_bench_fault_load\n"
+	".type copymc_bench_fault_load, %function\n"
+	"copymc_bench_fault_load:\n"
+# if defined(__x86_64__)
+	"	movb (%rdi), %al\n"
+	"copymc_bench_resume:\n"
+	"	ret\n"
+# else
+	"	ldrb w1, [x0]\n"
+	"copymc_bench_resume:\n"
+	"	ret\n"
+# endif
+	".size copymc_bench_fault_load, . - copymc_bench_fault_load\n"
+	".section .note.GNU-stack, \"\", %progbits\n"
+	".text\n");
+
+static void bare_handler(int sig, siginfo_t *info, void *ucontext)
+{
+	ucontext_t *uc = ucontext;
+
+	(void)sig;
+	(void)info;
+# if defined(__x86_64__)
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)copymc_bench_resume;
+# else
+	uc->uc_mcontext.pc = (uintptr_t)copymc_bench_resume;
+# endif
+}
+#else
+# define HAVE_BARE 0
+#endif
+
+enum fault_kind { F_BARE, F_GUARDED, F_COPYMC };
+
+/* In a fresh child, so that each sees only its own handler: us per fault. */
+static void fault_child(enum fault_kind kind, const char *backend, size_t pi, long n, int fd)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *src_map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0);
+	char *dst_map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0);
+	char *dst = dst_map + placements[pi].dst_off;
+	const char *src = src_map + pg - FAULT_OK(pi);
+	double t0 = 0, t1 = 0, us;
+	size_t wrong = 0;
+
+	if (src_map == MAP_FAILED || dst_map == MAP_FAILED)
+		_exit(2);
+	memset(src_map, 0x5a, pg);
+	mprotect(src_map + pg, pg, PROT_NONE);
+	switch (kind) {
+	case F_BARE:
+#if HAVE_BARE
+		install(SIGSEGV, bare_handler);
+		t0 = now_ns();
+		for (long i = 0; i < n; i++)
+			copymc_bench_fault_load(src_map + pg);
+		t1 = now_ns();
+#endif
+		break;
+	case F_GUARDED:
+		install(SIGSEGV, guard_handler);
+		t0 = now_ns();
+		for (long i = 0; i < n; i++)
+			wrong += guarded_copy(dst, src, FAULT_LEN) != FAULT_LEN;
+		t1 = now_ns();
+		break;
+	case F_COPYMC:
+		if (copy_mc_set_backend(backend) != 0)
+			_exit(2);
+		t0 = now_ns();
+		for (long i = 0; i < n; i++)
+			wrong += copy_mc_ptr(dst, src, FAULT_LEN) != FAULT_LEN - FAULT_OK(pi);
+		t1 = now_ns();
+		break;
+	}
+	us = wrong ? -1 : (t1 - t0) / n / 1e3;
+	if (write(fd, &us, sizeof us) != (ssize_t)sizeof us)
+		_exit(2);
+	_exit(0);
+}
+
+static double fault_cost(enum fault_kind kind, const char *backend, size_t pi, long n)
+{
+	int p[2], status;
+	double us = -1;
+	pid_t pid;
+
+	if (pipe(p) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		fault_child(kind, backend, pi, n, p[1]);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &us, sizeof us) != (ssize_t)sizeof us)
+		us = -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return us;
+}
+
+/* ------------------------------------------------------------------ */
+/* Throughput.                                                          */
+
+/* Samples, ns per copy: [size][placement][variant][repetition]. */
+static double samples[MAXSIZES][2][MAXVARIANTS][MAXREPS];
+static int nsamples[MAXSIZES][2][MAXVARIANTS];
+
+static void add_sample(size_t si, size_t pi, int k, double ns)
+{
+	if (nsamples[si][pi][k] < MAXREPS)
+		samples[si][pi][k][nsamples[si][pi][k]++] = ns;
+}
+
+/*
+ * rounds rounds over every size and placement, all variants in each round
+ * in a rotating order: into samples[], or as text lines to raw.
+ */
+static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t nsizes,
+		       int rounds, double target, FILE *raw)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), maplen = 2 * pg, maxsize = 0;
+	char *sbuf, *dbuf;
+
+	for (size_t si = 0; si < nsizes; si++)
+		if (sizes[si] > maxsize)
+			maxsize = sizes[si];
+	maplen += maxsize;
+	for (size_t pi = 0; pi < nplacements; pi++)
+		maplen += placements[pi].src_off + placements[pi].dst_off;
+	sbuf = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	dbuf = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sbuf == MAP_FAILED || dbuf == MAP_FAILED) {
+		perror("copymc-bench: mmap");
+		exit(2);
+	}
+	for (size_t i = 0; i < maplen; i++)
+		sbuf[i] = (char)(i * 131 + 7);
+	memset(dbuf, 0, maplen);
+
+	for (size_t si = 0; si < nsizes; si++) {
+		for (size_t pi = 0; pi < nplacements; pi++) {
+			size_t len = sizes[si];
+			char *dst = dbuf + placements[pi].dst_off;
+			const char *src = sbuf + placements[pi].src_off;
+
+			for (int k = 0; k < nv; k++)
+				v[k].iters = calibrate(&v[k], dst, src, len, target);
+			for (int r = 0; r < rounds; r++)
+				for (int j = 0; j < nv; j++) {
+					int k = (j + r) % nv;
+					double ns = time_batch(&v[k], dst, src, len, v[k].iters);
+
+					if (raw != NULL)
+						fprintf(raw, "%zu %zu %d %.6f\n", si, pi, k, ns);
+					else
+						add_sample(si, pi, k, ns);
+				}
+		}
+	}
+	munmap(sbuf, maplen);
+	munmap(dbuf, maplen);
+}
+
+/*
+ * The same, in a freshly executed copy of this program, which gets its own
+ * address-space layout: where code and data land moves a short copy by a
+ * cycle either way, for memcpy and copy_mc alike, so one process is one
+ * draw.  argv is ours, passed on with the number of rounds to run.
+ */
+static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int rounds)
+{
+	char **args = calloc((size_t)argc + 3, sizeof *args), nr[16];
+	int p[2], n = 0, status, k;
+	size_t si, pi;
+	double ns;
+	FILE *in;
+	pid_t pid;
+
+	if (args == NULL) {
+		perror("copymc-bench");
+		exit(2);
+	}
+	snprintf(nr, sizeof nr, "%d", rounds);
+	for (int i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	args[n++] = "--child-rounds";
+	args[n++] = nr;
+	args[n] = NULL;
+	if (pipe(p) != 0) {
+		perror("copymc-bench: pipe");
+		exit(2);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execv("/proc/self/exe", args);
+		execvp(argv[0], args);
+		_exit(127);
+	}
+	close(p[1]);
+	in = fdopen(p[0], "r");
+	while (in != NULL && fscanf(in, "%zu %zu %d %lf", &si, &pi, &k, &ns) == 4)
+		if (si < nsizes && pi < nplacements && k >= 0 && k < nv)
+			add_sample(si, pi, k, ns);
+	if (in != NULL)
+		fclose(in);
+	free(args);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void machine(char *buf, size_t n)
+{
+	char model[128] = "unknown CPU", line[256];
+	struct utsname u;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (f != NULL) {
+		while (fgets(line, sizeof line, f) != NULL) {
+			char *c = strchr(line, ':');
+
+			if (c != NULL && strncmp(line, "model name", 10) == 0) {
+				snprintf(model, sizeof model, "%s", c + 2);
+				model[strcspn(model, "\n")] = '\0';
+				break;
+			}
+		}
+		fclose(f);
+	}
+	uname(&u);
+	snprintf(buf, n, "%s, %ld CPUs, Linux %s, %s %s", model, sysconf(_SC_NPROCESSORS_ONLN),
+		 u.release,
+#ifdef __GLIBC__
+		 "glibc", gnu_get_libc_version()
+#else
+		 "libc", "(not glibc)"
+#endif
+	);
+}
+
+static void fmt_size(char *buf, size_t n, size_t s)
+{
+	if (s >= (1u << 20) && s % (1u << 20) == 0)
+		snprintf(buf, n, "%zuM", s >> 20);
+	else if (s >= 1024 && s % 1024 == 0)
+		snprintf(buf, n, "%zuK", s >> 10);
+	else
+		snprintf(buf, n, "%zu", s);
+}
+
+/* Is name in the comma-separated list (NULL: everything)? */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (list == NULL)
+		return 1;
+	for (const char *p = list; *p != '\0';) {
+		size_t l = strcspn(p, ",");
+
+		if (l == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += l + (p[l] == ',');
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	fputs("usage: copymc-bench [--quick] [--csv | --md] [--csv-file FILE] [--reps N]\n"
+	      "                    [--processes N] [--size BYTES]... [--offsets SRC,DST]\n"
+	      "                    [--only VARIANT,...] [--no-faults | --faults-only]\n", stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int quick = 0, md = 0, reps = 0, faults = 1, throughput = 1, nv = 0;
+	int processes = 0, child_rounds = 0;
+	size_t sizes[MAXSIZES], nsizes = 0;
+	const char *only = NULL, *names[MAXVARIANTS];
+	static struct variant v[MAXVARIANTS];
+	char defname[32], mach[512];
+	FILE *out = stdout, *csv = NULL;	/* the table; the CSV, if any */
+	const char *csv_path = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--quick") == 0) {
+			quick = 1;
+		} else if (strcmp(a, "--csv") == 0) {
+			csv = stdout;
+			out = NULL;
+		} else if (strcmp(a, "--md") == 0) {
+			md = 1;
+		} else if (strcmp(a, "--no-faults") == 0) {
+			faults = 0;
+		} else if (strcmp(a, "--faults-only") == 0) {
+			throughput = 0;
+		} else if (arg != NULL && strcmp(a, "--csv-file") == 0) {
+			csv_path = arg;
+			i++;
+		} else if (arg != NULL && strcmp(a, "--reps") == 0) {
+			reps = atoi(arg);
+			i++;
+		} else if (arg != NULL && strcmp(a, "--processes") == 0) {
+			processes = atoi(arg);
+			i++;
+		} else if (arg != NULL && strcmp(a, "--child-rounds") == 0) {
+			child_rounds = atoi(arg);	/* internal: see run_rounds_in_child */
+			i++;
+		} else if (arg != NULL && strcmp(a, "--only") == 0) {
+			only = arg;
+			i++;
+		} else if (arg != NULL && strcmp(a, "--size") == 0 && nsizes < MAXSIZES) {
+			sizes[nsizes++] = strtoull(arg, NULL, 0);
+			i++;
+		} else if (arg != NULL && strcmp(a, "--offsets") == 0) {
+			char *end;
+
+			placements[0].name = "custom";
+			placements[0].src_off = strtoull(arg, &end, 0);
+			placements[0].dst_off = *end == ',' ? strtoull(end + 1, NULL, 0) : 0;
+			nplacements = 1;
+			i++;
+		} else {
+			usage();
+		}
+	}
+	if (reps <= 0)
+		reps = quick ? 9 : 32;
+	if (reps > MAXREPS)
+		reps = MAXREPS;
+	if (processes <= 0)
+		processes = quick ? 3 : 8;
+	if (processes > reps)
+		processes = reps;
+	if (nsizes == 0)
+		for (size_t i = 0; i < sizeof default_sizes / sizeof *default_sizes; i++)
+			sizes[nsizes++] = default_sizes[i];
+
+	/* One CPU, the one we are on: no migration in the middle of a batch. */
+	{
+		cpu_set_t set;
+		int cpu = sched_getcpu();
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu < 0 ? 0 : cpu, &set);
+		sched_setaffinity(0, sizeof set, &set);
+	}
+
+	machine(mach, sizeof mach);
+	/* The guard's handler first: the library chains to it. */
+	install(SIGSEGV, guard_handler);
+	install(SIGBUS, guard_handler);
+	if (copy_mc_init() != 0) {
+		perror("copymc-bench: copy_mc_init");
+		return 2;
+	}
+	snprintf(defname, sizeof defname, "%s", copy_mc_backend());
+
+	snprintf(v[nv].name, sizeof v[nv].name, "memcpy");
+	v[nv++].kind = K_MEMCPY;
+	if (listed(only, "guarded")) {
+		snprintf(v[nv].name, sizeof v[nv].name, "guarded");
+		v[nv++].kind = K_GUARDED;
+	}
+	size_t nb = copy_mc_backends(names, MAXVARIANTS - 2);
+	for (size_t i = 0; i < nb && i < MAXVARIANTS - 2; i++) {
+		if (!listed(only, names[i]) || copy_mc_set_backend(names[i]) != 0)
+			continue;	/* not asked for, or this CPU cannot run it */
+		snprintf(v[nv].name, sizeof v[nv].name, "%s%s", names[i],
+			 strcmp(names[i], defname) == 0 ? "*" : "");
+		v[nv].kind = K_COPYMC;
+		v[nv++].backend = names[i];
+	}
+	/* The rest run with the default, as a program that never chooses. */
+	copy_mc_set_backend(defname);
+
+	if (child_rounds > 0) {
+		run_rounds(v, nv, sizes, nsizes, child_rounds, quick ? 1e5 : 2e5, stdout);
+		return 0;
+	}
+	if (throughput) {
+		/*
+		 * Measure: reps rounds, spread over processes fresh processes;
+		 * here if there is to be one only, or if this program cannot
+		 * run itself again (under qemu-user without binfmt, say).
+		 */
+		double target = quick ? 1e5 : 2e5;
+
+		for (int p = 0, done = 0; p < processes; p++) {
+			int rounds = (reps - done) / (processes - p);
+
+			if (processes == 1 ||
+			    run_rounds_in_child(argv, argc, nv, nsizes, rounds) != 0) {
+				if (processes > 1)
+					fprintf(stderr, "copymc-bench: cannot run a fresh copy of "
+							"myself; measuring in this process\n");
+				memset(nsamples, 0, sizeof nsamples);
+				run_rounds(v, nv, sizes, nsizes, reps, target, NULL);
+				processes = 1;
+				break;
+			}
+			done += rounds;
+		}
+	}
+
+	if (csv_path != NULL && (csv = fopen(csv_path, "w")) == NULL) {
+		perror(csv_path);
+		return 2;
+	}
+
+	if (csv != NULL)
+		fprintf(csv, "# %s; default backend %s; median of %d in %d processes\n", mach,
+			defname, reps, processes);
+	if (out != NULL)
+		fprintf(out, "%s copymc-bench: %s\n%s default backend %s (marked *); median of %d "
+			     "interleaved repetitions in %d processes; GB/s, and (ratio to memcpy)%s\n",
+			md ? "<!--" : "#", mach, md ? "" : "#", defname, reps, processes,
+			md ? " -->" : "");
+
+	if (throughput) {
+		if (csv != NULL)
+			fprintf(csv, "size,placement,variant,ns_per_copy,gb_per_s,ratio_to_memcpy\n");
+		if (out != NULL && md) {
+			fprintf(out, "\n| size | placement |");
+			for (int k = 0; k < nv; k++)
+				fprintf(out, " %s |", v[k].name);
+			fprintf(out, "\n|---:|---|");
+			for (int k = 0; k < nv; k++)
+				fprintf(out, "---:|");
+			fprintf(out, "\n");
+		} else if (out != NULL) {
+			fprintf(out, "%-6s %-10s", "size", "placement");
+			for (int k = 0; k < nv; k++)
+				fprintf(out, " %15s", v[k].name);
+			fprintf(out, "\n");
+		}
+		for (size_t si = 0; si < nsizes; si++) {
+			for (size_t pi = 0; pi < nplacements; pi++) {
+				size_t len = sizes[si];
+				double med[MAXVARIANTS];
+				char sz[24];
+
+				for (int k = 0; k < nv; k++)
+					med[k] = median(samples[si][pi][k], nsamples[si][pi][k]);
+				fmt_size(sz, sizeof sz, len);
+				if (out != NULL)
+					fprintf(out, md ? "| %s | %s |" : "%-6s %-10s", sz,
+						placements[pi].name);
+				for (int k = 0; k < nv; k++) {
+					double gbs = len / med[k], ratio = med[0] / med[k];
+
+					if (csv != NULL)
+						fprintf(csv, "%zu,%s,%s,%.3f,%.3f,%.4f\n", len,
+							placements[pi].name, v[k].name, med[k], gbs,
+							ratio);
+					if (out != NULL && k == 0)
+						fprintf(out, md ? " %.1f |" : " %15.1f", gbs);
+					else if (out != NULL)
+						fprintf(out, md ? " %.1f (%.2f) |" : " %7.1f (%5.2f)",
+							gbs, ratio);
+				}
+				if (out != NULL)
+					fprintf(out, "\n");
+			}
+		}
+		fflush(NULL);
+	}
+
+	if (faults) {
+		/* bare, guarded, then every backend; interleaved, median. */
+		int nf = 0, freps = quick ? 3 : 7;
+		long n = quick ? 2000 : 10000;
+		double us[MAXVARIANTS + 1][2][MAXREPS], med[MAXVARIANTS + 1][2];
+		const char *fname[MAXVARIANTS + 1], *fbackend[MAXVARIANTS + 1];
+		enum fault_kind fkind[MAXVARIANTS + 1];
+
+		if (HAVE_BARE) {
+			fname[nf] = "bare";
+			fbackend[nf] = NULL;
+			fkind[nf++] = F_BARE;
+		}
+		for (int k = 0; k < nv; k++) {
+			if (v[k].kind == K_MEMCPY)
+				continue;
+			fname[nf] = v[k].name;
+			fbackend[nf] = v[k].backend;
+			fkind[nf++] = v[k].kind == K_GUARDED ? F_GUARDED : F_COPYMC;
+		}
+		for (int r = 0; r < freps; r++)
+			for (int j = 0; j < nf; j++)
+				for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
+					int k = (j + r) % nf;
+
+					us[k][pi][r] = fault_cost(fkind[k], fbackend[k], pi, n);
+				}
+		for (int k = 0; k < nf; k++)
+			for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
+				med[k][pi] = median(us[k][pi], freps);
+				for (int r = 0; r < freps; r++)
+					if (us[k][pi][r] < 0)
+						med[k][pi] = -1;	/* a copy returned the wrong count */
+			}
+		if (csv != NULL)
+			fprintf(csv, "# recovered fault: a %d-byte copy whose source turns PROT_NONE "
+				     "after about 2 KiB; bare = one SIGSEGV handler round trip\n"
+				     "placement,variant,us_per_fault,ratio_to_bare\n", FAULT_LEN);
+		if (out != NULL) {
+			fprintf(out, "%s\n%s recovered fault: a %d-byte copy whose source turns "
+				     "PROT_NONE after about 2 KiB; bare = a SIGSEGV\n%s handler that "
+				     "only moves the pc on; median of %d runs of %ld faults%s",
+				md ? "" : "#", md ? "<!--" : "#", FAULT_LEN, md ? "" : "#", freps, n,
+				md ? " -->\n\n| variant |" : "\n");
+			if (!md)
+				fprintf(out, "%-10s", "variant");
+			for (size_t pi = 0; pi < nplacements && pi < 2; pi++)
+				fprintf(out, md ? " %s: us (x bare) |" : "  %21s", placements[pi].name);
+			if (md) {
+				fprintf(out, "\n|---|");
+				for (size_t pi = 0; pi < nplacements && pi < 2; pi++)
+					fprintf(out, "---:|");
+			}
+			fprintf(out, "\n");
+		}
+		for (int k = 0; k < nf; k++) {
+			if (out != NULL)
+				fprintf(out, md ? "| %s |" : "%-10s", fname[k]);
+			for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
+				double m = med[k][pi], ratio = HAVE_BARE ? m / med[0][pi] : 0;
+
+				if (csv != NULL)
+					fprintf(csv, "%s,%s,%.3f,%.3f\n", placements[pi].name, fname[k],
+						m, ratio);
+				if (out == NULL)
+					continue;
+				if (m < 0)
+					fprintf(out, md ? " wrong count |" : "  %21s", "WRONG COUNT");
+				else
+					fprintf(out, md ? " %.2f (%.2f) |" : "  %9.2f us (%5.2f x)", m,
+						ratio);
+			}
+			if (out != NULL)
+				fprintf(out, "\n");
+		}
+	}
+	if (csv != NULL && csv != stdout)
+		fclose(csv);
+	return 0;
+}
