@@ -25,7 +25,17 @@ struct poison_arg {
 	uint64_t seed;
 	const char *what;
 	size_t *faulted;	/* shared with the tracer */
+	volatile uintptr_t *src_now;	/* shared: the running copy's src */
 };
+
+/* Tell the tracer where this copy's source starts, then check it. */
+static int published_src_fault(size_t len, size_t p, size_t dof, void *arg)
+{
+	struct fault_sweep *s = arg;
+
+	*(volatile uintptr_t *)s->user = (uintptr_t)(s->src.edge - p);
+	return src_fault(len, p, dof, arg);
+}
 
 /* The traced subject: a source-fault sweep whose faults the tracer rewrites. */
 static int poison_subject(void *p)
@@ -47,23 +57,26 @@ static int poison_subject(void *p)
 	}
 	pattern_fill(s.src.lo, s.src.good, splitmix(&rng));
 	sigprocmask(SIG_SETMASK, NULL, &s.mask);
-	fault_shapes(&rng, opt.quick ? 16 : 64, src_fault, &s);
+	s.user = (void *)a->src_now;
+	fault_shapes(&rng, opt.quick ? 16 : 64, published_src_fault, &s);
 	*a->faulted = s.faulted;
 	return failed(0) || failed(1) || failed(2) || failed(3) ? SUBJ_FAILED : SUBJ_OK;
 }
 
 static void injected(const struct case_ctx *c)
 {
-	static const struct { int signo, code, null_addr; const char *what; } kinds[] = {
-		{ SIGBUS, BUS_MCEERR_AR, 0, "poison (injected SIGBUS BUS_MCEERR_AR)" },
-		{ SIGBUS, BUS_OBJERR, 0, "external abort (injected SIGBUS BUS_OBJERR)" },
-		{ SIGSEGV, SEGV_PKUERR, 0, "protection key (injected SIGSEGV SEGV_PKUERR)" },
-		{ SIGBUS, BUS_MCEERR_AR, 1, "poison (injected BUS_MCEERR_AR, si_addr NULL)" },
+	static const struct { int signo, code, null_addr; long shift; const char *what; } kinds[] = {
+		{ SIGBUS, BUS_MCEERR_AR, 0, 0, "poison (injected SIGBUS BUS_MCEERR_AR)" },
+		{ SIGBUS, BUS_OBJERR, 0, 0, "external abort (injected SIGBUS BUS_OBJERR)" },
+		{ SIGSEGV, SEGV_PKUERR, 0, 0, "protection key (injected SIGSEGV SEGV_PKUERR)" },
+		{ SIGBUS, BUS_MCEERR_AR, 1, 0, "poison (injected BUS_MCEERR_AR, si_addr NULL)" },
+		/* si_code 0: the platform's own code for the fault, kept. */
+		{ SIGSEGV, 0, 0, 64, "page fault whose si_addr lies by 64 bytes, in range (injected)" },
 	};
 	static const struct entry *const entries[] = { &entry_to_kernel, &entry_to_user };
 	const int i = c->param;
-	struct rewrite rw = { SIGSEGV, kinds[i].signo, kinds[i].code, kinds[i].null_addr, NULL,
-			      (int)plat.page_shift, 1 };
+	struct rewrite rw = { SIGSEGV, kinds[i].signo, kinds[i].code ? kinds[i].code : plat.segv_code,
+			      kinds[i].null_addr, NULL, (int)plat.page_shift, 1, kinds[i].shift, NULL };
 	struct subject_result res;
 	struct poison_arg a;
 	char st[120], what[200];
@@ -76,11 +89,13 @@ static void injected(const struct case_ctx *c)
 		skip(0, "%s", platform_segv_unusable());
 		return;
 	}
-	a.faulted = mmap(NULL, sizeof *a.faulted, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	a.faulted = mmap(NULL, plat.page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (a.faulted == MAP_FAILED) {
 		fail(0, "setup: mmap: %s", strerror(errno));
 		return;
 	}
+	a.src_now = (volatile uintptr_t *)(a.faulted + 1);
+	rw.lie_floor = a.src_now;
 	for (size_t j = 0; j < 2; j++) {
 		a.e = entries[j];
 		a.seed = c->seed + j;
@@ -96,7 +111,7 @@ static void injected(const struct case_ctx *c)
 			fail(0, "%s\nexpected at least one rewritten fault per faulting copy (%zu copies), got %d", what,
 			     *a.faulted, res.rewritten);
 	}
-	munmap(a.faulted, sizeof *a.faulted);
+	munmap(a.faulted, plat.page);
 }
 
 static void real_poison_one(const struct entry *e, uint64_t seed)
@@ -153,6 +168,9 @@ const struct case_def cases_poison[] = {
 	  injected, 0, 2, NULL },
 	{ "src poison with a NULL si_addr (old kernels; tracer-injected BUS_MCEERR_AR)",
 	  { "the PC check alone decides: recovered exactly by both entry points, r == len - p" }, injected, 0, 3, NULL },
+	{ "src fault whose si_addr a tracer moves 64 bytes from the real one, inside the copy's range",
+	  { "the count never trusts si_addr alone: r == len - p exactly, dst[0..k) equals src[0..k)" },
+	  injected, 0, 4, NULL },
 	{ "src real poison (MADV_HWPOISON) from byte p",
 	  { "recovered exactly by both entry points: r == len - p, dst[0..k) equals src[0..k), errno kept" },
 	  real_poison, 0, 0, NULL },

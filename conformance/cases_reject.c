@@ -71,7 +71,7 @@ static void injected_reject(const struct case_ctx *c)
 	struct rewrite rw = { SIGSEGV, injected_kinds[kind].signo, injected_kinds[kind].code,
 			      injected_kinds[kind].move_addr != 0,
 			      (void *)(uintptr_t)(injected_kinds[kind].move_addr == 2 ? 0x1000 : 0),
-			      (int)plat.page_shift, 0 };
+			      (int)plat.page_shift, 0, 0, NULL };
 	struct subject_result res;
 
 	if (!plat.ptrace_ok) {

@@ -223,7 +223,9 @@ struct rewrite {
 	void *addr;
 	int lsb;		/* si_addr_lsb, for BUS_MCEERR_* */
 	int every;		/* every stop (a backend may retry), else the first only */
-};
+	long addr_shift;	/* > 0: si_addr moved by that much, a lie: back when that */
+	const volatile uintptr_t *lie_floor;	/* stays at or above *lie_floor (the */
+};				/* copy's src), else forward within its page */
 
 /* Fork a subject (alarm(20)); traced: it asks to be traced and stops first. */
 pid_t subject_fork(subject_fn fn, void *arg, int traced);

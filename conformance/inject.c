@@ -46,12 +46,25 @@ static int wait_for(pid_t pid, int *status)
 
 static void rewrite_info(siginfo_t *si, const struct rewrite *rw)
 {
-	void *addr = rw->set_addr ? rw->addr : si->si_addr;
+	uintptr_t addr = (uintptr_t)(rw->set_addr ? rw->addr : si->si_addr);
+
+	/*
+	 * A lie that stays in the copy's range: earlier than the truth where
+	 * the source reaches back that far, else later on the same page.
+	 */
+	if (rw->addr_shift != 0) {
+		uintptr_t d = (uintptr_t)rw->addr_shift, off = addr & (plat.page - 1);
+
+		if (rw->lie_floor && addr - d >= *rw->lie_floor)
+			addr -= d;
+		else
+			addr = off + d < plat.page ? addr + d : addr - d;
+	}
 
 	memset(si, 0, sizeof *si);
 	si->si_signo = rw->signo;
 	si->si_code = rw->code;
-	si->si_addr = addr;
+	si->si_addr = (void *)addr;
 	if (rw->signo == SIGBUS && (rw->code == BUS_MCEERR_AR || rw->code == BUS_MCEERR_AO))
 		si->si_addr_lsb = (short)rw->lsb;
 }

@@ -204,7 +204,7 @@ static int poison_probe_subject(void *arg)
 static void probe_ptrace(void)
 {
 	struct subject_result res;
-	struct rewrite rw = { SIGSEGV, SIGBUS, BUS_MCEERR_AR, 0, NULL, 0, 1 };
+	struct rewrite rw = { SIGSEGV, SIGBUS, BUS_MCEERR_AR, 0, NULL, 0, 1, 0, NULL };
 	unsigned char *m;
 	char b[100];
 

@@ -39,6 +39,7 @@ struct fault_sweep {
 	struct area src, dst;
 	sigset_t mask;
 	size_t faulted;		/* copies that should have faulted */
+	void *user;		/* for a caller that wraps src_fault */
 };
 int src_fault(size_t len, size_t p, size_t dof, void *arg);
 

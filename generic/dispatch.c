@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Non-NULL only once the signal handler is installed (see copy_mc_init). */
+/* The chosen backend: set by copy_mc_init once the handler is installed
+   (or by the first copy without one, if it could not be). */
 static _Atomic(const struct copymc_backend *) copymc_active;
 
 static size_t copymc_first_to_kernel(void *dst, const void *src, size_t len);
@@ -101,11 +102,20 @@ void copymc_backend_choose_initial(void)
 static const struct copymc_backend *copymc_first_copy(void)
 {
 	int saved_errno = errno;
+	const struct copymc_backend *b;
 
-	/* A failure leaves no handler: faults then crash as in memcpy. */
 	(void)copy_mc_init();
+	b = atomic_load_explicit(&copymc_active, memory_order_acquire);
+	if (b == NULL) {
+		/*
+		 * No handler could be installed: copy all the same, with no
+		 * recovery, so a fault crashes exactly as in memcpy.
+		 */
+		copymc_backend_choose_initial();
+		b = atomic_load_explicit(&copymc_active, memory_order_acquire);
+	}
 	errno = saved_errno;
-	return atomic_load_explicit(&copymc_active, memory_order_acquire);
+	return b;
 }
 
 static inline const struct copymc_backend *copymc_current(void)
