@@ -203,14 +203,7 @@ START_TEST(extable_find_finds_every_entry_of_the_library_table_at_its_instructio
 END_TEST
 
 #if defined(__x86_64__)
-size_t copymc_erms_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_erms_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_fragile_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_fragile_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx512_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+#include "../arch/x86_64/backends.h"
 
 /*
  * "a WRITE entry only when the running copy is copy_mc_to_user ... use

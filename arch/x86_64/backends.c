@@ -6,19 +6,10 @@
  * vectors where the CPU and the OS support AVX2, else rep movsb where the
  * CPU has ERMS, else the word loop.
  */
-#include "../../generic/internal.h"
+#include "backends.h"
 
 #include <cpuid.h>
 #include <pthread.h>
-
-size_t copymc_erms_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_erms_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_fragile_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_fragile_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx512_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 
 static int avx2_usable(void);
 static int avx512_usable(void);
