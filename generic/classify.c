@@ -6,12 +6,6 @@
 #include "internal.h"
 
 /* Linux's values, for libc headers that predate them. */
-#ifndef SEGV_PKUERR
-# define SEGV_PKUERR 4
-#endif
-#ifndef BUS_MCEERR_AR
-# define BUS_MCEERR_AR 4
-#endif
 
 int copymc_classify(int sig, int si_code)
 {

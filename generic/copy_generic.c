@@ -16,10 +16,6 @@
 #include <pthread.h>
 #include <setjmp.h>
 
-#ifndef BUS_MCEERR_AR
-# define BUS_MCEERR_AR 4
-#endif
-
 #define GENERIC_ARMED ((uintptr_t)0x636f70796d63ul)	/* "copymc" */
 /* How far above the interrupted sp the marker may lie: one small frame. */
 #define GENERIC_SCAN_LIMIT 4096

@@ -102,20 +102,11 @@ void copymc_backend_choose_initial(void)
 static const struct copymc_backend *copymc_first_copy(void)
 {
 	int saved_errno = errno;
-	const struct copymc_backend *b;
 
+	/* Chooses a backend even where it cannot install the handler. */
 	(void)copy_mc_init();
-	b = atomic_load_explicit(&copymc_active, memory_order_acquire);
-	if (b == NULL) {
-		/*
-		 * No handler could be installed: copy all the same, with no
-		 * recovery, so a fault crashes exactly as in memcpy.
-		 */
-		copymc_backend_choose_initial();
-		b = atomic_load_explicit(&copymc_active, memory_order_acquire);
-	}
 	errno = saved_errno;
-	return b;
+	return atomic_load_explicit(&copymc_active, memory_order_acquire);
 }
 
 static inline const struct copymc_backend *copymc_current(void)

@@ -15,6 +15,17 @@
 #include "copymc.h"
 #include "extable.h"
 
+/* Linux's si_code values, for libc headers that predate them. */
+#ifndef SEGV_PKUERR
+# define SEGV_PKUERR 4
+#endif
+#ifndef BUS_MCEERR_AR
+# define BUS_MCEERR_AR 4
+#endif
+#ifndef BUS_MCEERR_AO
+# define BUS_MCEERR_AO 5
+#endif
+
 #define COPYMC_API    __attribute__((visibility("default")))
 #define COPYMC_HIDDEN __attribute__((visibility("hidden")))
 

@@ -14,16 +14,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef BUS_MCEERR_AR
-# define BUS_MCEERR_AR 4
-#endif
-#ifndef BUS_MCEERR_AO
-# define BUS_MCEERR_AO 5
-#endif
-#ifndef SEGV_PKUERR
-# define SEGV_PKUERR 4
-#endif
-
 uintptr_t copymc_pagesz;
 
 /*
@@ -220,10 +210,13 @@ COPYMC_API int copy_mc_init(void)
 	r = install_one(SIGSEGV);
 	if (r == 0)
 		r = install_one(SIGBUS);
-	if (r == 0) {
-		copymc_backend_choose_initial();
+	/*
+	 * A backend is chosen even when no handler could be installed: the
+	 * copies then run without recovery and a fault crashes as in memcpy.
+	 */
+	copymc_backend_choose_initial();
+	if (r == 0)
 		errno = saved_errno;
-	}
 	pthread_mutex_unlock(&copymc_init_lock);
 	return r;
 }
