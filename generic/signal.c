@@ -239,39 +239,126 @@ static int came_back(const struct passon *p, const siginfo_t *info, void *uc, ui
  * siginfo; where that is refused (a seccomp sandbox), tgkill() sends the
  * same signal, so it is never lost.
  */
-static void act_default(int sig, siginfo_t *info, ucontext_t *uc)
+static void deliver_again(int sig, siginfo_t *info, ucontext_t *uc)
 {
-	struct sigaction dfl;
 	pid_t pid;
 	long tid;
 
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	sigaction(sig, &dfl, NULL);
 	if (copymc_fault_repeats(sig, info->si_code))
 		return;
 	pid = getpid();
 	tid = current_tid();
 	if (syscall(SYS_rt_tgsigqueueinfo, (long)pid, tid, (long)sig, info) != 0)
 		syscall(SYS_tgkill, (long)pid, tid, (long)sig);
-	/* Pending now; delivered, and fatal, as the interrupted code resumes. */
+	/* Pending now; delivered as the interrupted code resumes. */
 	sigdelset(&uc->uc_sigmask, sig);
+}
+
+static void act_default(int sig, siginfo_t *info, ucontext_t *uc)
+{
+	struct sigaction dfl;
+
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	deliver_again(sig, info, uc);
+}
+
+/*
+ * Our own action, as installed, and whether it is installed without
+ * SA_ONSTACK for one delivery (see wants_interrupted_stack()).
+ */
+static struct sigaction copymc_ours[2];
+static atomic_int copymc_detour[2];
+
+static int on_stack(uintptr_t p, const stack_t *ss)
+{
+	return p - (uintptr_t)ss->ss_sp < ss->ss_size;
+}
+
+/*
+ * A handler registered without SA_ONSTACK runs on the interrupted stack;
+ * ours asked for the alternate one, and the kernel switched for us.  Such
+ * a signal is delivered once more, to our handler installed without
+ * SA_ONSTACK: a fault by letting it repeat, anything else by queueing it
+ * again.  The kernel then puts it on the interrupted stack, exactly where
+ * it would have put the previous handler, and there our handler installs
+ * itself as it was and calls the previous handler.  (Calling it on a
+ * stack of our own making would leave the alternate stack, where our
+ * frame lies, open to a signal nesting in that handler.)
+ */
+static int wants_interrupted_stack(const struct sigaction *prev, const ucontext_t *uc, uintptr_t here)
+{
+	const stack_t *ss = &uc->uc_stack;
+
+	return !(prev->sa_flags & SA_ONSTACK) && !(ss->ss_flags & SS_DISABLE) &&
+	       on_stack(here, ss) && !on_stack(copymc_uc_sp(uc), ss);
+}
+
+static void detour(int sig, siginfo_t *info, ucontext_t *uc)
+{
+	struct sigaction off = copymc_ours[sig_index(sig)];
+
+	off.sa_flags &= ~SA_ONSTACK;
+	atomic_store_explicit(&copymc_detour[sig_index(sig)], 1, memory_order_release);
+	sigaction(sig, &off, NULL);
+	deliver_again(sig, info, uc);
+}
+
+/*
+ * The first of our deliveries after a detour puts SA_ONSTACK back, unless
+ * the program has installed a handler of its own since.  Out of line: a
+ * recovered fault's stack use stays that of the check alone.
+ */
+__attribute__((noinline)) static void end_detour_slow(int sig)
+{
+	struct sigaction cur;
+
+	if (!atomic_exchange(&copymc_detour[sig_index(sig)], 0))
+		return;
+	if (sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+	    cur.sa_sigaction == copymc_ours[sig_index(sig)].sa_sigaction)
+		sigaction(sig, &copymc_ours[sig_index(sig)], NULL);
+}
+
+static inline void end_detour(int sig)
+{
+	if (atomic_load_explicit(&copymc_detour[sig_index(sig)], memory_order_acquire))
+		end_detour_slow(sig);
+}
+
+struct handler_call {
+	int sig;
+	const struct sigaction *prev;
+	siginfo_t *info;
+	ucontext_t *uc;
+};
+
+static void run_handler(void *arg)
+{
+	const struct handler_call *c = arg;
+
+	if (c->prev->sa_flags & SA_SIGINFO)
+		c->prev->sa_sigaction(c->sig, c->info, c->uc);
+	else
+		c->prev->sa_handler(c->sig);
 }
 
 /*
  * Call a previous handler as the kernel would have: its mask, its flags.
- * Not inlined: its frame must lie below pass_on's for came_back().
+ * Not inlined: its frame must lie below pass_on's for
+ * came_back().
  */
 __attribute__((noinline)) static void call_handler(int sig, const struct sigaction *prev, siginfo_t *info,
 			 ucontext_t *uc, int saved_errno)
 {
+	struct handler_call c = { sig, prev, info, uc };
 	sigset_t mask = uc->uc_sigmask;
 	long tid = current_tid();
 	struct passon *p = passon_find(tid, sig);
 	struct passon outer;
 	char here;
-
 	sigorset(&mask, &mask, &prev->sa_mask);
 	if (prev->sa_flags & SA_NODEFER)
 		sigdelset(&mask, sig);
@@ -288,10 +375,7 @@ __attribute__((noinline)) static void call_handler(int sig, const struct sigacti
 	}
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	errno = saved_errno;
-	if (prev->sa_flags & SA_SIGINFO)
-		prev->sa_sigaction(sig, info, uc);
-	else
-		prev->sa_handler(sig);
+	run_handler(&c);
 	/* errno stays as the handler left it; sigreturn restores the mask. */
 	if (p != NULL) {
 		p->sig = outer.sig;
@@ -318,9 +402,12 @@ static void pass_on(int sig, siginfo_t *info, ucontext_t *uc, int saved_errno)
 		   when ignored, as if SIG_DFL; anything else is dropped. */
 		if (copymc_fault_repeats(sig, info->si_code))
 			act_default(sig, info, uc);
-	} else if (prev.sa_handler == SIG_DFL ||
-		   ((prev.sa_flags & SA_RESETHAND) &&
-		    atomic_exchange(&copymc_prev[sig_index(sig)].resethand_fired, 1))) {
+	} else if (prev.sa_handler == SIG_DFL) {
+		act_default(sig, info, uc);
+	} else if (wants_interrupted_stack(&prev, uc, (uintptr_t)&here)) {
+		detour(sig, info, uc);
+	} else if ((prev.sa_flags & SA_RESETHAND) &&
+		   atomic_exchange(&copymc_prev[sig_index(sig)].resethand_fired, 1)) {
 		act_default(sig, info, uc);
 	} else {
 		call_handler(sig, &prev, info, uc, saved_errno);
@@ -333,6 +420,7 @@ static void copymc_handler(int sig, siginfo_t *info, void *ucontext)
 {
 	int saved_errno = errno;
 
+	end_detour(sig);
 	if (copymc_handle(sig, info, ucontext)) {
 		errno = saved_errno;
 		return;
@@ -381,6 +469,7 @@ static int install_one(int sig)
 		    cur.sa_handler == SIG_DFL)
 			ours.sa_flags |= SA_RESTART;
 		prev_write(sig, &cur);
+		copymc_ours[sig_index(sig)] = ours;
 		if (sigaction(sig, &ours, &raced) != 0)
 			return -1;
 		/* Someone installed a handler between our two calls: chain to it. */
