@@ -236,8 +236,8 @@ static int came_back(const struct passon *p, const siginfo_t *info, void *uc, ui
  * it would have done without the library (the same signal, si_code and
  * address, the core dump, a tracer's or emulator's view of it).  Only a
  * signal that would not come again is queued again, with its own
- * siginfo; where that is refused (a seccomp sandbox), tgkill() sends the
- * same signal, so it is never lost.
+ * siginfo; where that is refused (a seccomp sandbox), kill() or tgkill()
+ * sends the same signal, so it is never lost.
  */
 static void deliver_again(int sig, siginfo_t *info, ucontext_t *uc)
 {
@@ -248,7 +248,12 @@ static void deliver_again(int sig, siginfo_t *info, ucontext_t *uc)
 		return;
 	pid = getpid();
 	tid = current_tid();
-	if (syscall(SYS_rt_tgsigqueueinfo, (long)pid, tid, (long)sig, info) != 0)
+	/*
+	 * Refused (seccomp): what kill() sent, kill() sends again, the same
+	 * si_code and si_pid of this process; anything else goes by tgkill().
+	 */
+	if (syscall(SYS_rt_tgsigqueueinfo, (long)pid, tid, (long)sig, info) != 0 &&
+	    (info->si_code != SI_USER || info->si_pid != pid || kill(pid, sig) != 0))
 		syscall(SYS_tgkill, (long)pid, tid, (long)sig);
 	/* Pending now; delivered as the interrupted code resumes. */
 	sigdelset(&uc->uc_sigmask, sig);
