@@ -64,7 +64,12 @@ int copymc_install(void);
 extern uintptr_t copymc_pagesz;
 void copymc_pass_on(int sig, siginfo_t *info, void *ucontext);
 
-/* Generic backend recovery (copy_generic.c): 1 and does not return if ours. */
+/*
+ * Generic backend recovery (copy_generic.c): 1 if the fault is a running
+ * generic copy's, and then the context has been rewritten so that, once the
+ * handler returns (sigreturn), the thread resumes in the copy's recovery
+ * path; 0 if not ours, with the context untouched.  Returns in both cases.
+ */
 int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext);
 
 #endif /* COPYMC_INTERNAL_H */
