@@ -34,15 +34,17 @@ size_t copymc_dispatch_to_user(void *dst, const void *src, size_t len) COPYMC_HI
  * run it at once, without the indirect jump and the test for len 0, which
  * cost a small copy a tenth of its time; otherwise they jump to the avx2
  * body if that is in the slot, or to copymc_dispatch_to_*.  They tell the
- * two cases by copymc_inline_gate: the inlined body's vector size while it
- * is active (they compare len with it anyway: shorter copies take another
- * path, which looks at it again), all ones otherwise.
+ * two cases by copymc_inline_gate: the longest copy the inlined body's
+ * short path takes (its vector size less one) while it is active (they
+ * compare len with it anyway: len <= gate takes the short path, which
+ * looks at it again), all ones otherwise, which every len, SIZE_MAX too,
+ * is at most: no length can run the inlined body while it is not active.
  */
 #if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
 # define COPYMC_ARCH_ENTRY_POINTS 1
 size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 # define COPYMC_INLINE_TO_KERNEL copymc_avx512_to_kernel
-# define COPYMC_INLINE_GATE 64
+# define COPYMC_INLINE_GATE 63	/* its vector size (64) less one */
 COPYMC_HIDDEN _Atomic size_t copymc_inline_gate = SIZE_MAX;
 #endif
 

@@ -73,7 +73,12 @@ int copymc_installed(void);	/* the handler has been installed once */
    fault), as opposed to a signal sent by software or an asynchronous report? */
 int copymc_fault_repeats(int sig, int si_code);
 
-/* Generic backend recovery (copy_generic.c): 1 and does not return if ours. */
+/*
+ * Generic backend recovery (copy_generic.c): 1 if the fault is a running
+ * generic copy's, and then the context has been rewritten so that, once the
+ * handler returns (sigreturn), the thread resumes in the copy's recovery
+ * path; 0 if not ours, with the context untouched.  Returns in both cases.
+ */
 int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext);
 
 #endif /* COPYMC_INTERNAL_H */
