@@ -892,7 +892,7 @@ static atomic_int race_go;
 
 static void p_race(int sig, siginfo_t *si, void *uc)
 {
-	struct timespec ts = { 0, 10 * 1000000L };
+	struct timespec ts = { 0, 5 * 1000000L };
 	struct line l;
 
 	(void)sig;
@@ -925,7 +925,7 @@ static int sc_race(long param)
 			rec("!bad pthread_create failed");
 			return 0;
 		}
-	sleep_ms(5);
+	sleep_ms(1);
 	atomic_store(&race_go, 1);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
@@ -1544,7 +1544,7 @@ static void race(const struct case_ctx *c)
 	struct expect x = { "an SA_RESETHAND SIGSEGV handler, two threads reading NULL at once", SIGSEGV, 0, 0, -1, 0, 1 };
 	struct outcome *ref = malloc(sizeof *ref), *w = malloc(sizeof *w);
 	/* The library's window is a few instructions wide: many tries. */
-	int tries = emulated() ? 4 : opt.quick ? 8 : 40, twice = 0, n = 0;
+	int tries = emulated() ? 4 : opt.quick ? 10 : 60, twice = 0, n = 0;
 
 	if (!ref || !w) {
 		fail(0, "setup: out of memory");
