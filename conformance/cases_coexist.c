@@ -1282,8 +1282,17 @@ static void compare(int k, const struct expect *x, const struct outcome *wo, con
 	size_t na, nb;
 	int kc = x->code_point >= 0 ? x->code_point : k;
 
-	if (find_rec(w, "!bad ", buf, sizeof buf))
-		fail(k, "%s, with the library\n%s", x->what, buf);
+	if (find_rec(w, "!bad ", buf, sizeof buf)) {
+		char all[1200];
+		size_t o = 0;
+
+		all[0] = '\0';
+		for (const char *p = w->text; *p && o < sizeof all; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+			if (!strncmp(p, "!bad ", 5))
+				o += (size_t)snprintf(all + o, sizeof all - o, "%s%.*s", o ? "\n" : "", (int)line_len(p + 5),
+						      p + 5);
+		fail(k, "%s, with the library\n%s", x->what, all);
+	}
 	if (find_rec(w, "!skip ", buf, sizeof buf))
 		fail(k, "%s\nexpected the run with the library to set up as without it, got: %s", x->what, buf);
 	dump(d, sizeof d, wo, w);
@@ -1476,8 +1485,8 @@ static void overflow(const struct case_ctx *c)
 	 * Every 16 bytes (alloca's granule) near the guard, where a small
 	 * frame overflows; coarser above, where only a large one does.
 	 */
-	size_t near = emulated() && opt.quick ? 128 : 256, last = 1280;
-	size_t step = emulated() ? (opt.quick ? 256 : 64) : opt.quick ? 64 : 16;
+	size_t near = emulated() && opt.quick ? 64 : 256, last = 1280;
+	size_t step = emulated() ? (opt.quick ? 512 : 64) : opt.quick ? 64 : 16;
 	struct outcome *ref = malloc(sizeof *ref), *w = malloc(sizeof *w);
 	char scen[64], what[300];
 	int n = 0, differ = 0, inside = 0;
@@ -1487,7 +1496,7 @@ static void overflow(const struct case_ctx *c)
 		goto out;
 	}
 	/* Without the library the outcome does not depend on the offset: check a few. */
-	for (size_t off = 0; off <= last; off += last / 2) {
+	for (size_t off = 0; off <= last; off += opt.quick ? last + 1 : last / 2) {
 		snprintf(scen, sizeof scen, "%s:%zu", base, off);
 		if (run_scenario(c->backend, scen, 0, 0, off ? w : ref) != 0) {
 			skip(0, "%s", (off ? w : ref)->why);
@@ -1544,7 +1553,7 @@ static void race(const struct case_ctx *c)
 	struct expect x = { "an SA_RESETHAND SIGSEGV handler, two threads reading NULL at once", SIGSEGV, 0, 0, -1, 0, 1 };
 	struct outcome *ref = malloc(sizeof *ref), *w = malloc(sizeof *w);
 	/* The library's window is a few instructions wide: many tries. */
-	int tries = emulated() ? 4 : opt.quick ? 10 : 60, twice = 0, n = 0;
+	int tries = emulated() ? (opt.quick ? 2 : 4) : opt.quick ? 10 : 60, twice = 0, n = 0;
 
 	if (!ref || !w) {
 		fail(0, "setup: out of memory");
