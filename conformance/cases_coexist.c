@@ -22,8 +22,10 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <dirent.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1071,6 +1073,64 @@ static void trace_to_end(pid_t pid, struct outcome *o)
 	o->status = st;
 }
 
+/*
+ * Whether a scenario may dump core into a scratch directory, so that the
+ * core flags of the two runs mean something: only where the kernel writes
+ * a plain file into the current directory (not a pipe to a crash
+ * collector, not a system directory), and not under qemu-user, which
+ * writes the guest's core itself and always ends without the flag.
+ */
+static int cores_possible(const char **why)
+{
+	static int known = -1;
+	static char reason[200];
+	char pat[256] = "";
+	struct rlimit rl;
+	FILE *f;
+
+	if (known >= 0) {
+		*why = reason;
+		return known;
+	}
+	f = fopen("/proc/sys/kernel/core_pattern", "r");
+	if (f) {
+		if (!fgets(pat, sizeof pat, f))
+			pat[0] = '\0';
+		fclose(f);
+	}
+	pat[strcspn(pat, "\n")] = '\0';
+	known = 0;
+	if (emulated())
+		snprintf(reason, sizeof reason, "under an emulator the core flag is always clear");
+	else if (!pat[0] || pat[0] == '|' || strchr(pat, '/'))
+		snprintf(reason, sizeof reason, "core_pattern '%.100s' is not a file in the current directory", pat);
+	else if (getrlimit(RLIMIT_CORE, &rl) != 0 || rl.rlim_max == 0)
+		snprintf(reason, sizeof reason, "the hard RLIMIT_CORE is 0");
+	else {
+		known = 1;
+		snprintf(reason, sizeof reason, "cores dumped into a scratch directory");
+	}
+	*why = reason;
+	return known;
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[4200];
+
+	if (d) {
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+				unlink(path);
+			}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
 /* Run the scenario in a fresh process of this program; 0, or -1 with o->why. */
 static int run_scenario(const char *bk, const char *scen, int with_lib, int trace, struct outcome *o)
 {
@@ -1082,6 +1142,14 @@ static int run_scenario(const char *bk, const char *scen, int with_lib, int trac
 	ssize_t r;
 	pid_t pid;
 	int fd;
+	const char *tmp = getenv("TMPDIR"), *why;
+	char core_dir[4096] = "";
+
+	if (cores_possible(&why)) {
+		snprintf(core_dir, sizeof core_dir, "%s/copymc-coexist-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(core_dir))
+			core_dir[0] = '\0';
+	}
 
 	memset(o, 0, sizeof *o);
 	if (k <= 0)
@@ -1099,6 +1167,8 @@ static int run_scenario(const char *bk, const char *scen, int with_lib, int trac
 	if (pid < 0) {
 		snprintf(o->why, sizeof o->why, "fork: %s", strerror(errno));
 		fclose(tf);
+		if (core_dir[0])
+			remove_dir(core_dir);
 		return -1;
 	}
 	if (pid == 0) {
@@ -1107,6 +1177,14 @@ static int run_scenario(const char *bk, const char *scen, int with_lib, int trac
 		char **argv = emu && *emu ? args : args + 1;
 
 		dup2(fd, 1);
+		if (core_dir[0] && chdir(core_dir) == 0) {
+			struct rlimit rl;
+
+			if (getrlimit(RLIMIT_CORE, &rl) == 0) {
+				rl.rlim_cur = rl.rlim_max < (rlim_t)256 << 20 ? rl.rlim_max : (rlim_t)256 << 20;
+				setrlimit(RLIMIT_CORE, &rl);
+			}
+		}
 		if (trace) {
 			if (ptrace_traceme() != 0)
 				_exit(SUBJ_NO_TRACEME);
@@ -1135,6 +1213,8 @@ static int run_scenario(const char *bk, const char *scen, int with_lib, int trac
 	}
 	o->text[len] = '\0';
 	fclose(tf);
+	if (core_dir[0])
+		remove_dir(core_dir);
 	if (!strncmp(o->text, "!exec ", 6)) {
 		snprintf(o->why, sizeof o->why, "cannot run itself (qemu-user without binfmt_misc, and no "
 			 "COPYMC_CONFORMANCE_EMULATOR?): %.200s", o->text + 6);
@@ -1356,6 +1436,14 @@ static void pair(int k, const struct case_ctx *c, const char *scen, const struct
 		free(wo);
 		free(w);
 		return;
+	}
+	static int said;
+	const char *why;
+
+	if (!said++) {
+		cores_possible(&why);
+		note("core flag: %s; fatal si_code: %s", why, plat.ptrace_ok ? "seen by ptrace in single-threaded "
+		     "scenarios" : plat.ptrace_why);
 	}
 	progress("scenario %zu", (size_t)k, 0, 0, 0);
 	if (run_scenario(c->backend, scen, 0, trace, wo) != 0) {
