@@ -1277,12 +1277,12 @@ static void dump(char *buf, size_t n, const struct outcome *wo, const struct out
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2 && o < n; i++) {
 		const char *lines[16];
 		size_t nl = compared_lines(os[i], lines, 16);
 		char st[100];
 
-		o += (size_t)snprintf(buf + o, o < n ? n - o : 0, "%s the library (%s):", i ? "with" : "without",
+		o += (size_t)snprintf(buf + o, n - o, "%s the library (%s):", i ? "with" : "without",
 				      status_str(os[i]->status, st, sizeof st));
 		for (size_t j = 0; j < nl && o < n; j++)
 			o += (size_t)snprintf(buf + o, n - o, "\n  %.*s", (int)line_len(lines[j]), lines[j]);
