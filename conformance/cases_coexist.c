@@ -392,6 +392,14 @@ static int sc_chain(int reraise, long after)
 		recf("!bad copy_mc_set_backend(%s) after H: %s", backend, strerror(errno));
 	if (with && after == 2 && copy_mc_init() != 0)
 		recf("!bad copy_mc_init() after H: %s", strerror(errno));
+	if (after != 2) {
+		/* Only copy_mc_init() puts the library back in front of H. */
+		struct sigaction cur;
+
+		sigaction(SIGSEGV, NULL, &cur);
+		rec(cur.sa_sigaction == h.sa_sigaction ? "H is the installed action"
+						       : "H is no longer the installed action");
+	}
 	rec("a NULL read");
 	(void)*(volatile char *)null_pointer;
 	rec("survived the NULL read");
