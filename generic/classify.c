@@ -46,6 +46,17 @@ int copymc_fault_repeats(int sig, int si_code)
 	return 1;
 }
 
+/*
+ * A memory error with no address (old kernels report BUS_MCEERR_AR so;
+ * arm64 reports an external abort the firmware did not claim as
+ * BUS_OBJERR with si_addr 0): the pc alone decides.
+ */
+int copymc_memory_error_without_address(int sig, const siginfo_t *info)
+{
+	return sig == SIGBUS && info->si_addr == NULL &&
+	       (info->si_code == BUS_MCEERR_AR || info->si_code == BUS_OBJERR);
+}
+
 int copymc_in_range(uintptr_t addr, uintptr_t start, size_t len, uintptr_t pagesz)
 {
 	uintptr_t mask = ~(pagesz - 1);

@@ -200,15 +200,18 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	 * then refused, as its store has no exception-table entry in the
 	 * assembly backends.
 	 */
-	int in_src = copymc_in_range(addr, (uintptr_t)f->src, f->len, copymc_pagesz);
+	/* si_addr comes without the pointer tag the copy's pointers may carry. */
+	int in_src = copymc_in_range(addr, copymc_uc_untag((uintptr_t)f->src), f->len,
+				     copymc_pagesz);
 	int in_dst = f->to_user &&
-		     copymc_in_range(addr, (uintptr_t)f->dst, f->len, copymc_pagesz);
+		     copymc_in_range(addr, copymc_uc_untag((uintptr_t)f->dst), f->len,
+				     copymc_pagesz);
 	int ok;
 
 	if (f->storing)
 		ok = in_dst;
-	else if (sig == SIGBUS && info->si_code == BUS_MCEERR_AR && addr == 0)
-		ok = 1;		/* old kernels: a load's poison, no address */
+	else if (copymc_memory_error_without_address(sig, info))
+		ok = 1;		/* a load's memory error, no address */
 	else
 		ok = in_src || in_dst;
 	if (!ok)

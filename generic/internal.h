@@ -59,6 +59,9 @@ void copymc_backend_choose_initial(void);
 /* Classification (classify.c): is (sig, si_code) a fault a copy may stop at? */
 int copymc_classify(int sig, int si_code);
 
+/* A memory error reported without an address: the pc alone decides. */
+int copymc_memory_error_without_address(int sig, const siginfo_t *info);
+
 /* Is addr on one of the pages spanned by [start, start+len)?  len > 0. */
 int copymc_in_range(uintptr_t addr, uintptr_t start, size_t len, uintptr_t pagesz);
 

@@ -97,17 +97,6 @@ static uintptr_t fault_witness(int sig, const siginfo_t *info)
 }
 #endif
 
-/*
- * A memory error with no address (old kernels report BUS_MCEERR_AR so;
- * arm64 reports an external abort the firmware did not claim as
- * BUS_OBJERR with si_addr 0): the pc alone decides.
- */
-static int memory_error_without_address(int sig, const siginfo_t *info)
-{
-	return sig == SIGBUS && info->si_addr == NULL &&
-	       (info->si_code == BUS_MCEERR_AR || info->si_code == BUS_OBJERR);
-}
-
 int copymc_handle(int sig, siginfo_t *info, void *ucontext)
 {
 	ucontext_t *uc = ucontext;
@@ -129,7 +118,7 @@ int copymc_handle(int sig, siginfo_t *info, void *ucontext)
 		/* The kernel strips pointer tags from si_addr; the registers keep them. */
 		a.src = copymc_uc_untag(a.src);
 		a.dst = copymc_uc_untag(a.dst);
-		if (memory_error_without_address(sig, info))
+		if (copymc_memory_error_without_address(sig, info))
 			ok = 1;
 		else
 			ok = ((e->kind & COPYMC_EX_READ) &&

@@ -50,3 +50,15 @@ static inline void copymc_uc_set_call(ucontext_t *uc, void (*fn)(void *), void *
 	uc->uc_mcontext.pstate &= ~(unsigned long long)0xc00;	/* PSR_BTYPE_MASK */
 	uc->uc_mcontext.pc = (uintptr_t)fn;
 }
+
+/*
+ * Top-byte ignore: user pointers may carry a tag in bits 56-63 (TBI,
+ * HWASan, MTE); the kernel reports si_addr without it, the registers and
+ * the copy's own pointers keep it.  User addresses have bit 55 clear.
+ */
+#define COPYMC_UC_HAVE_UNTAG 1
+
+static inline uintptr_t copymc_uc_untag(uintptr_t addr)
+{
+	return addr & (((uintptr_t)1 << 56) - 1);
+}
