@@ -6,7 +6,7 @@
 # Writes RESULTS-PREFIX.csv (machine-readable), RESULTS-PREFIX.md (the
 # tables for docs/performance.md) and RESULTS-PREFIX.dat (the CSV regrouped
 # for gnuplot), default prefix ./bench-results, then OUT.png with gnuplot
-# (Debian: gnuplot-nox).
+# (Debian: gnuplot-nox, installed by scripts/install-deps plot).
 set -eu
 if [ $# -lt 3 ]; then
 	echo "usage: $0 BENCH PLOT.gp OUT.png [RESULTS-PREFIX] [BENCH-OPTIONS...]" >&2
@@ -15,8 +15,14 @@ fi
 bench=$1 gp=$2 png=$3 prefix=${4:-bench-results}
 shift 3
 [ $# -gt 0 ] && shift
+# In a source tree or release tarball, install-deps brings gnuplot.
+deps=$(dirname "$0")/../scripts/install-deps
+if [ -x "$deps" ]; then
+	echo "plot.sh: scripts/install-deps plot (gnuplot)"
+	"$deps" plot
+fi
 command -v gnuplot >/dev/null 2>&1 || {
-	echo "plot.sh: gnuplot not found (Debian: apt-get install gnuplot-nox)" >&2
+	echo "plot.sh: gnuplot not found (Debian package gnuplot-nox: scripts/install-deps plot)" >&2
 	exit 1
 }
 

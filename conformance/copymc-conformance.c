@@ -37,6 +37,8 @@ static const struct group groups[] = {
 	  cases_reject },
 	{ "chain", "passing on to the handler installed before, copy_mc_handle_signal, SIG_IGN, SA_ONSTACK",
 	  cases_chain },
+	{ "coexist", "each scenario in a fresh process, without and with the library: both must end alike",
+	  cases_coexist },
 };
 #define N_GROUPS (sizeof groups / sizeof *groups)
 
@@ -106,6 +108,9 @@ int main(int argc, char **argv)
 	const char **names;
 
 	opt.argv0 = argv[0];
+	/* A coexistence scenario: a fresh process that must not touch the library first. */
+	if (argc > 1 && !strcmp(argv[1], "--coexist-scenario"))
+		return coexist_scenario_main(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;

@@ -104,7 +104,7 @@ static const struct copymc_backend *copymc_first_copy(void)
 	int saved_errno = errno;
 
 	/* Chooses a backend even where it cannot install the handler. */
-	(void)copy_mc_init();
+	(void)copymc_init();
 	errno = saved_errno;
 	return atomic_load_explicit(&copymc_active, memory_order_acquire);
 }
@@ -172,7 +172,8 @@ COPYMC_API int copy_mc_set_backend(const char *name)
 	}
 	/* Check the name first: a bad one must not install anything. */
 	r = copymc_backend_check(copymc_backend_lookup(name));
-	if (r == 0 && copy_mc_init() != 0)
+	/* The first call may install the handler; no later one touches it. */
+	if (r == 0 && !copymc_installed() && copymc_init() != 0)
 		return -1;
 	if (r == 0)
 		r = copymc_backend_select(name);
