@@ -127,7 +127,7 @@ static void copies_recover(int k, const char *when)
 static int null_read(void)
 {
 	if (sigsetjmp(back, 1) == 0) {
-		(void)*(volatile char *)null_pointer;
+		read_byte(null_pointer);
 		return 0;
 	}
 	return 1;
@@ -171,7 +171,7 @@ static void before_init_siginfo(const struct case_ctx *c)
 	}
 	calls = 0;
 	if (sigsetjmp(back, 1) == 0) {
-		(void)*(volatile unsigned char *)(a.edge + 5);
+		read_byte((a.edge + 5));
 		fail(2, "a read beyond EOF returned");
 	} else if (calls != 1 || got_sig != SIGBUS || got.si_code != BUS_ADRERR ||
 		   (uintptr_t)got.si_addr / plat.page != (uintptr_t)(a.edge + 5) / plat.page) {
@@ -285,7 +285,7 @@ static int ignored_subject(void *p)
 	*step = 3;
 	copies_recover(0, "with SIGSEGV ignored before");
 	*step = 4;
-	(void)*(volatile char *)null_pointer;
+	read_byte(null_pointer);
 	fail(0, "a NULL read with SIGSEGV ignored before\nexpected death by SIGSEGV (a synchronous fault is "
 	     "delivered as if SIG_DFL), got the program running on");
 	return SUBJ_SURVIVED;

@@ -258,7 +258,7 @@ static void read_target(const char *when, int with_errno)
 	errno = ERRNO_SENTINEL;
 	/* errno is memory the handler changes: no value may be kept in a register across the fault */
 	__asm__ volatile("" : : : "memory");
-	(void)*(volatile unsigned char *)(fix_page + 5);
+	read_byte((fix_page + 5));
 	__asm__ volatile("" : : : "memory");
 	e = errno;
 	say_p(when);
@@ -401,7 +401,7 @@ static int sc_chain(int reraise, long after)
 						       : "H is no longer the installed action");
 	}
 	rec("a NULL read");
-	(void)*(volatile char *)null_pointer;
+	read_byte(null_pointer);
 	rec("survived the NULL read");
 	return SUBJ_SURVIVED;
 }
@@ -497,7 +497,7 @@ static int sc_seccomp(long null_read)
 		return 0;
 	if (null_read) {
 		rec("a NULL read");
-		(void)*(volatile char *)null_pointer;
+		read_byte(null_pointer);
 		rec("survived the NULL read");
 	} else {
 		rec("kill(getpid(), SIGSEGV)");
@@ -919,7 +919,7 @@ static void *race_thread(void *unused)
 	(void)unused;
 	while (!atomic_load(&race_go))
 		;
-	(void)*(volatile char *)null_pointer;
+	read_byte(null_pointer);
 	return NULL;
 }
 

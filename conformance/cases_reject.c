@@ -320,7 +320,7 @@ static int outside_subject(void *p)
 	copy_mc_init();
 	if (kind == 0) {
 		subject_mark();
-		(void)*(volatile char *)null_pointer;
+		read_byte(null_pointer);
 	} else {
 		if (area_make(&a, kind == 1 ? F_EOF : F_PROT_NONE, plat.page, plat.page, why, sizeof why) != 0) {
 			fail(0, "setup: %s", why);
@@ -334,7 +334,7 @@ static int outside_subject(void *p)
 				fail(0, "the copy before: expected r == %zu, got %zu", sizeof d - 10, r);
 		}
 		subject_mark();
-		(void)*(volatile unsigned char *)(a.edge + 3);
+		read_byte((a.edge + 3));
 	}
 	fail(0, "the read outside any copy returned");
 	return SUBJ_SURVIVED;

@@ -143,6 +143,12 @@ void sleep_ms(long ms);
 /* A TAP comment printed with the case. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int failed(int k);
+/*
+ * Read one byte so that the read really happens, here and under valgrind
+ * (whose translation drops a load whose value is never used, volatile or
+ * not): a read that must fault goes through this.
+ */
+void read_byte(const volatile void *p);
 /* Where the case is now, for the report if its process dies (4 size_t). */
 void progress(const char *fmt, size_t a, size_t b, size_t c, size_t d);
 

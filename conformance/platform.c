@@ -100,7 +100,7 @@ static void read_target(void)
 {
 	catch_faults();
 	if (sigsetjmp(probe_jump, 1) == 0) {
-		(void)*probe_target;
+		read_byte(probe_target);
 		seen->done = 1;
 	}
 }
@@ -192,7 +192,7 @@ static int poison_probe_subject(void *arg)
 
 	catch_faults();
 	if (sigsetjmp(probe_jump, 1) == 0) {
-		(void)*p;
+		read_byte(p);
 		return 3;		/* no signal at all */
 	}
 	if (seen->sig != SIGBUS || seen->code != BUS_MCEERR_AR || seen->addr != (void *)p ||

@@ -97,6 +97,13 @@ void note(const char *fmt, ...)
 	va_end(ap);
 }
 
+volatile unsigned char read_byte_sink;
+
+__attribute__((noinline)) void read_byte(const volatile void *p)
+{
+	read_byte_sink = *(const volatile unsigned char *)p;
+}
+
 int failed(int k)
 {
 	return k >= 0 && k < MAX_POINTS && mism[k] > 0;
