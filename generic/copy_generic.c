@@ -162,7 +162,7 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	ucontext_t *uc = ucontext;
 	uintptr_t pc = copymc_uc_pc(uc);
 	uintptr_t sp = copymc_uc_sp(uc);
-	uintptr_t addr = (uintptr_t)info->si_addr;
+	uintptr_t addr = copymc_arch_untag((uintptr_t)info->si_addr);
 	uintptr_t off, page = copymc_pagesz, frame_lo, frame_hi;
 	struct generic_frame *f;
 
@@ -200,15 +200,17 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	 * then refused, as its store has no exception-table entry in the
 	 * assembly backends.
 	 */
-	int in_src = copymc_in_range(addr, (uintptr_t)f->src, f->len, copymc_pagesz);
-	int in_dst = f->to_user &&
-		     copymc_in_range(addr, (uintptr_t)f->dst, f->len, copymc_pagesz);
+	int in_src = copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->src), f->len,
+				     copymc_pagesz);
+	int in_dst = f->to_user && copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->dst),
+						   f->len, copymc_pagesz);
 	int ok;
 
 	if (f->storing)
 		ok = in_dst;
-	else if (sig == SIGBUS && info->si_code == BUS_MCEERR_AR && addr == 0)
-		ok = 1;		/* old kernels: a load's poison, no address */
+	else if (sig == SIGBUS && addr == 0 &&
+		 (info->si_code == BUS_MCEERR_AR || info->si_code == BUS_OBJERR))
+		ok = 1;		/* a load's poison or external abort, no address: the pc decides */
 	else
 		ok = in_src || in_dst;
 	if (!ok)

@@ -36,4 +36,16 @@ struct copymc_copy_args {
 # error "no ucontext accessor for this architecture: add arch/<arch>/ucontext.h (docs/porting.md)"
 #endif
 
+#ifndef COPYMC_ARCH_HAVE_UNTAG
+/*
+ * An address as the MMU compares it: on arches whose loads and stores
+ * ignore tag bits (aarch64's top byte), without them; elsewhere itself.
+ * Every comparison of si_addr with a copy's range applies it to both.
+ */
+static inline uintptr_t copymc_arch_untag(uintptr_t addr)
+{
+	return addr;
+}
+#endif
+
 #endif /* COPYMC_UCONTEXT_H */

@@ -5,6 +5,20 @@
  */
 #define COPYMC_UC_HAVE_COPY_ARGS 1
 
+/*
+ * Top-byte ignore: loads and stores ignore bits 63:56 of a user address,
+ * so src and dst may carry a tag (Android's tagged heap, HWASan, MTE)
+ * that the saved registers keep, while the kernel reports si_addr without
+ * it (unless the handler asked for SA_EXPOSE_TAGBITS).  Address
+ * comparisons drop the top byte on both sides.
+ */
+#define COPYMC_ARCH_HAVE_UNTAG 1
+
+static inline uintptr_t copymc_arch_untag(uintptr_t addr)
+{
+	return addr & (((uintptr_t)1 << 56) - 1);
+}
+
 static inline uintptr_t copymc_uc_pc(const ucontext_t *uc)
 {
 	return (uintptr_t)uc->uc_mcontext.pc;
