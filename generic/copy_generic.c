@@ -162,7 +162,7 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	ucontext_t *uc = ucontext;
 	uintptr_t pc = copymc_uc_pc(uc);
 	uintptr_t sp = copymc_uc_sp(uc);
-	uintptr_t addr = (uintptr_t)info->si_addr;
+	uintptr_t addr = copymc_arch_untag((uintptr_t)info->si_addr);
 	uintptr_t off, page = copymc_pagesz, frame_lo, frame_hi;
 	struct generic_frame *f;
 
@@ -200,12 +200,10 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	 * then refused, as its store has no exception-table entry in the
 	 * assembly backends.
 	 */
-	/* si_addr comes without the pointer tag the copy's pointers may carry. */
-	int in_src = copymc_in_range(addr, copymc_uc_untag((uintptr_t)f->src), f->len,
+	int in_src = copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->src), f->len,
 				     copymc_pagesz);
-	int in_dst = f->to_user &&
-		     copymc_in_range(addr, copymc_uc_untag((uintptr_t)f->dst), f->len,
-				     copymc_pagesz);
+	int in_dst = f->to_user && copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->dst),
+						   f->len, copymc_pagesz);
 	int ok;
 
 	if (f->storing)

@@ -116,8 +116,8 @@ int copymc_handle(int sig, siginfo_t *info, void *ucontext)
 		if (a.len == 0)
 			return 0;
 		/* The kernel strips pointer tags from si_addr; the registers keep them. */
-		a.src = copymc_uc_untag(a.src);
-		a.dst = copymc_uc_untag(a.dst);
+		a.src = copymc_arch_untag(a.src);
+		a.dst = copymc_arch_untag(a.dst);
 		if (copymc_memory_error_without_address(sig, info))
 			ok = 1;
 		else

@@ -36,12 +36,13 @@ struct copymc_copy_args {
 # error "no ucontext accessor for this architecture: add arch/<arch>/ucontext.h (docs/porting.md)"
 #endif
 
+#ifndef COPYMC_ARCH_HAVE_UNTAG
 /*
- * Strip the pointer tag the kernel strips from si_addr (aarch64 TBI):
- * an arch header that has tags defines COPYMC_UC_HAVE_UNTAG and its own.
+ * An address as the MMU compares it: on arches whose loads and stores
+ * ignore tag bits (aarch64's top byte), without them; elsewhere itself.
+ * Every comparison of si_addr with a copy's range applies it to both.
  */
-#ifndef COPYMC_UC_HAVE_UNTAG
-static inline uintptr_t copymc_uc_untag(uintptr_t addr)
+static inline uintptr_t copymc_arch_untag(uintptr_t addr)
 {
 	return addr;
 }

@@ -5,6 +5,20 @@
  */
 #define COPYMC_UC_HAVE_COPY_ARGS 1
 
+/*
+ * Top-byte ignore: loads and stores ignore bits 63:56 of a user address,
+ * so src and dst may carry a tag (Android's tagged heap, HWASan, MTE)
+ * that the saved registers keep, while the kernel reports si_addr without
+ * it (unless the handler asked for SA_EXPOSE_TAGBITS).  Address
+ * comparisons drop the top byte on both sides.
+ */
+#define COPYMC_ARCH_HAVE_UNTAG 1
+
+static inline uintptr_t copymc_arch_untag(uintptr_t addr)
+{
+	return addr & (((uintptr_t)1 << 56) - 1);
+}
+
 static inline uintptr_t copymc_uc_pc(const ucontext_t *uc)
 {
 	return (uintptr_t)uc->uc_mcontext.pc;
@@ -27,8 +41,11 @@ static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_
 	a->len = (size_t)uc->uc_mcontext.regs[7];
 }
 
-/* The stack pointer where it is read (the generic backend's frame offset). */
-static inline uintptr_t copymc_arch_sp(void)
+/*
+ * The stack pointer where it is read (the generic backend's frame offset):
+ * always inlined, or at -O0 it would be the sp of a call of its own.
+ */
+static inline __attribute__((always_inline)) uintptr_t copymc_arch_sp(void)
 {
 	uintptr_t sp;
 
@@ -51,14 +68,3 @@ static inline void copymc_uc_set_call(ucontext_t *uc, void (*fn)(void *), void *
 	uc->uc_mcontext.pc = (uintptr_t)fn;
 }
 
-/*
- * Top-byte ignore: user pointers may carry a tag in bits 56-63 (TBI,
- * HWASan, MTE); the kernel reports si_addr without it, the registers and
- * the copy's own pointers keep it.  User addresses have bit 55 clear.
- */
-#define COPYMC_UC_HAVE_UNTAG 1
-
-static inline uintptr_t copymc_uc_untag(uintptr_t addr)
-{
-	return addr & (((uintptr_t)1 << 56) - 1);
-}

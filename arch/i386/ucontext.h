@@ -9,8 +9,11 @@ static inline uintptr_t copymc_uc_sp(const ucontext_t *uc)
 	return (uintptr_t)uc->uc_mcontext.gregs[REG_ESP];
 }
 
-/* The stack pointer where it is read (the generic backend's frame offset). */
-static inline uintptr_t copymc_arch_sp(void)
+/*
+ * The stack pointer where it is read (the generic backend's frame offset):
+ * always inlined, or at -O0 it would be the sp of a call of its own.
+ */
+static inline __attribute__((always_inline)) uintptr_t copymc_arch_sp(void)
 {
 	uintptr_t sp;
 

@@ -28,8 +28,11 @@ static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_
 	a->len = (size_t)uc->uc_mcontext.gp_regs[11];
 }
 
-/* The stack pointer where it is read (the generic backend's frame offset). */
-static inline uintptr_t copymc_arch_sp(void)
+/*
+ * The stack pointer where it is read (the generic backend's frame offset):
+ * always inlined, or at -O0 it would be the sp of a call of its own.
+ */
+static inline __attribute__((always_inline)) uintptr_t copymc_arch_sp(void)
 {
 	uintptr_t sp;
 

@@ -1,8 +1,8 @@
 /*
  * copy_erms.S - the x86_64 "erms" backend: one rep movsb, and after a fault
  * a byte-by-byte retry around the point the CPU reports, so the count
- * returned never depends on the string counter alone (valgrind, for one,
- * leaves it off by one after a fault).
+ * returned never depends on the string registers alone (valgrind, for
+ * one, leaves rcx off by one after a fault).
  */
 #include "../../generic/extable.h"
 
@@ -33,55 +33,98 @@
 	xorl	%eax, %eax
 	ret
 
+	/* The first rep movsb faulted: it started at byte 0. */
+.Lfix_movs1\@:
+	xorl	%r11d, %r11d
+
 	/*
-	 * rep movsb faulted with rcx bytes reported left.  Two witnesses that
-	 * agree to the byte make the retry needless: the counter says bytes
-	 * [0, len - rcx) are done, and the kernel's fault address (rax, passed
-	 * for page faults only, all ones otherwise: generic/extable.h) lies in
-	 * the very page that could not be accessed; if it is the next source
-	 * byte (or, in _to_user, destination byte), that byte is unreadable
+	 * rep movsb faulted; it started at byte r11 (fixup-controlled: set
+	 * before the rep and not written since).  Its progress is rsi - r9
+	 * (rdi - r8): valgrind keeps rsi and rdi exact but has already
+	 * decremented rcx for the faulting byte, so rcx is not used.  Two
+	 * witnesses that agree to the byte make the retry needless: the
+	 * kernel's fault address (rax, passed for page faults only, all ones
+	 * otherwise: generic/extable.h) is the next source byte (or, in
+	 * _to_user, destination byte), so that byte is unreadable
 	 * (unwritable) and everything before it was copied.
 	 */
-.Lfix_movs_witness\@:
-	movq	%rdx, %r11
-	subq	%rcx, %r11		/* bytes the counter says are done */
-	leaq	(%r9,%r11), %r10
-	cmpq	%r10, %rax
-	je	.Lwitnessed\@
+.Lfix_movs\@:
+	movq	%rsi, %r10
+	subq	%r9, %r10		/* the rep's progress, by rsi */
+	cmpq	%rsi, %rax
+	je	.Lclaimed\@
 	.if \wkind
-	leaq	(%r8,%r11), %r10
-	cmpq	%r10, %rax
-	je	.Lwitnessed\@
+	movq	%rdi, %r10
+	subq	%r8, %r10		/* the rep's progress, by rdi */
+	cmpq	%rdi, %rax
+	je	.Lclaimed\@
+	movq	%rsi, %r10
+	subq	%r9, %r10
 	.endif
 
 	/*
-	 * rep movsb faulted with rcx bytes reported left.  Retry the window
-	 * [claim - 64, claim + 64) byte by byte, clipped to [0, len): a fault
-	 * there is exact.  If the whole window copies (the fault did not
-	 * repeat), go back to rep movsb for the rest; every round moves on.
+	 * No witness.  Retry the window [claim - 64, claim + 64) byte by
+	 * byte, clipped to [r11, len), a claim outside [r11, len] taken as
+	 * r11: a fault there is exact.  If the whole window copies (the fault
+	 * did not repeat), the bytes from r11 up to the window are copied by
+	 * bytes too, so that no success rests on the claim, and the copy
+	 * goes on by rep movsb after the window; every round moves on.
+	 * Here rdi = r11 (the rep's start), rsi = the window's start, rcx =
+	 * its end; the byte loop copies [r11, r10).
 	 */
-.Lfix_movs\@:
-	movq	%rdx, %r11
-	subq	%rcx, %r11		/* r11 = bytes the CPU says are done */
-	leaq	64(%r11), %r10
+	cmpq	%r11, %r10
+	jb	.Lbad_claim\@
 	cmpq	%rdx, %r10
-	cmovaq	%rdx, %r10		/* r10 = min(claim + 64, len) */
-	xorl	%eax, %eax
-	subq	$64, %r11
-	cmovbq	%rax, %r11		/* r11 = max(claim - 64, 0) */
-2:	movzbl	(%r9,%r11), %eax
-3:	movb	%al, (%r8,%r11)
+	jbe	.Lwindow\@
+.Lbad_claim\@:
+	movq	%r11, %r10
+.Lwindow\@:
+	movq	%r11, %rdi
+	leaq	64(%r10), %rcx
+	cmpq	%rdx, %rcx
+	cmova	%rdx, %rcx		/* rcx = min(claim + 64, len) */
+	movq	%r10, %rsi
+	subq	$64, %rsi
+	cmovb	%rdi, %rsi
+	cmpq	%rdi, %rsi
+	cmovb	%rdi, %rsi		/* rsi = max(claim - 64, r11) */
+	movq	%rsi, %r11
+	movq	%rcx, %r10
+
+	/*
+	 * Copy bytes [r11, r10).  Tested at the top: no register an access
+	 * uses is written between the branch and it (valgrind may read such
+	 * a register stale), and a fault valgrind reports at the branch (6)
+	 * has r11 = the byte that faulted, as at the accesses (3, 4).
+	 */
+2:	cmpq	%r10, %r11
+6:	jae	.Lbytes_done\@
+3:	movzbl	(%r9,%r11), %eax
+4:	movb	%al, (%r8,%r11)
 	incq	%r11
-	cmpq	%r10, %r11
-	jb	2b
+	jmp	2b
+.Lbytes_done\@:
+	cmpq	%rdi, %rsi
+	jbe	.Lagain\@		/* nothing below the window left */
+	movq	%rdi, %r11		/* [rdi, rsi): below the window */
+	movq	%rsi, %r10
+	movq	%rdi, %rsi
+	jmp	2b
+
+	/* [0, rcx) is copied: rep movsb for the rest, from r11 = rcx. */
+.Lagain\@:
+	movq	%rcx, %r11
 	leaq	(%r9,%r11), %rsi
 	leaq	(%r8,%r11), %rdi
 	movq	%rdx, %rcx
 	subq	%r11, %rcx
-	jmp	1b
+5:	rep movsb
+	xorl	%eax, %eax
+	ret
 
-.Lwitnessed\@:
-	movq	%rcx, %rax
+.Lclaimed\@:			/* byte r10 is the first not copied */
+	movq	%rdx, %rax
+	subq	%r10, %rax
 	ret
 
 	/* A byte of the retry faulted: it is the first one not copied. */
@@ -92,10 +135,12 @@
 	.cfi_endproc
 	.size	\name, . - \name
 
-	COPYMC_EXTABLE 1b, .Lfix_movs_witness\@, COPYMC_EX_READ | COPYMC_EX_ADDR | \wkind
-	COPYMC_EXTABLE 2b, .Lfix_byte\@, COPYMC_EX_READ
+	COPYMC_EXTABLE 1b, .Lfix_movs1\@, COPYMC_EX_READ | COPYMC_EX_ADDR | \wkind
+	COPYMC_EXTABLE 5b, .Lfix_movs\@, COPYMC_EX_READ | COPYMC_EX_ADDR | \wkind
+	COPYMC_EXTABLE 6b, .Lfix_byte\@, COPYMC_EX_READ | \wkind
+	COPYMC_EXTABLE 3b, .Lfix_byte\@, COPYMC_EX_READ
 	.if \wkind
-	COPYMC_EXTABLE 3b, .Lfix_byte\@, \wkind
+	COPYMC_EXTABLE 4b, .Lfix_byte\@, \wkind
 	.endif
 .endm
 

@@ -15,6 +15,12 @@
  * r8 = dst, r9 = src, rdx = len (arch/x86_64/ucontext.h reads them) and
  * r11 = bytes done so far.  Returns in rax the bytes not copied.
  * wkind: COPYMC_EX_WRITE for the _to_user body, 0 for _to_kernel.
+ *
+ * Under valgrind (default options) a register written since the last
+ * conditional branch may read stale in the handler, and a fault in an
+ * unrolled loop iteration is reported at the loop's branch: the fixups
+ * trust only r8, r9, rdx (never written again) and r11, which nothing
+ * writes between a branch and the access it guards.
  */
 .macro FRAGILE_COPY name, wkind
 	.globl	\name
@@ -41,7 +47,7 @@
 2:	movq	%rax, (%r8,%r11)
 	addq	$8, %r11
 	decq	%rcx
-	jnz	1b
+5:	jnz	1b
 	jmp	.Lnext\@
 
 .Lone_byte\@:
@@ -51,17 +57,22 @@
 4:	movb	%al, (%r8,%r11)
 	incq	%r11
 	cmpq	%r10, %r11
-	jb	3b
+6:	jb	3b
 	jmp	.Lnext\@
 
 .Ldone\@:
 	xorl	%eax, %eax
 	ret
 
-	/* A word load or store faulted: retry its 8 bytes one by one. */
+	/*
+	 * A word load or store faulted: retry its 8 bytes one by one (never
+	 * past len, whatever r11 says).
+	 */
 .Lfix_words\@:
 	leaq	8(%r11), %r10
-	jmp	3b
+	cmpq	%rdx, %r10
+	cmova	%rdx, %r10
+7:	jmp	3b
 
 	/* A byte faulted: it is the first one not copied. */
 .Lfix_byte\@:
@@ -73,6 +84,16 @@
 
 	COPYMC_EXTABLE 1b, .Lfix_words\@, COPYMC_EX_READ
 	COPYMC_EXTABLE 3b, .Lfix_byte\@, COPYMC_EX_READ
+	/*
+	 * valgrind reports a fault in an unrolled iteration of a loop at the
+	 * loop's branch (5, 6), and one of the access a followed jump leads
+	 * to at the jump (7), with the registers as they are there: r11 is
+	 * then the offset of the word (byte) that faulted, as nothing changes
+	 * r11 between the branch and the access.
+	 */
+	COPYMC_EXTABLE 5b, .Lfix_words\@, COPYMC_EX_READ | \wkind
+	COPYMC_EXTABLE 6b, .Lfix_byte\@, COPYMC_EX_READ | \wkind
+	COPYMC_EXTABLE 7b, .Lfix_byte\@, COPYMC_EX_READ | \wkind
 	.if \wkind
 	COPYMC_EXTABLE 2b, .Lfix_words\@, \wkind
 	COPYMC_EXTABLE 4b, .Lfix_byte\@, \wkind

@@ -41,6 +41,30 @@
 .endm
 
 /*
+ * BR fixup, kind, insn: a branch or jump right before an access that may
+ * fault.  valgrind (default options) may report a fault of the first
+ * access after a branch, in an unrolled loop or a followed jump, at the
+ * branch itself, with the registers as they are there: the entry sends it
+ * to the fixup of the access that follows, which only uses registers that
+ * nothing writes between the two.  No entry when kind is 0 (a store in
+ * _to_kernel).  Native faults never have such a pc.
+ */
+.macro BR fixup, kind, insn:vararg
+99:	\insn
+	.if \kind
+	COPYMC_EXTABLE 99b, \fixup, \kind
+	.endif
+.endm
+
+/* BRW wkind, fixup, insn: the same before a store, with the fault address. */
+.macro BRW wkind, fixup, insn:vararg
+99:	\insn
+	.if \wkind
+	COPYMC_EXTABLE 99b, \fixup, \wkind | COPYMC_EX_ADDR
+	.endif
+.endm
+
+/*
  * VECTOR_COPY name, wkind, vec, movu, vzu, v0..v7, h0, h1,
  *             lvec, lmovu, lmova, l0..l3 [, entry, gate, elsewhere]
  *
@@ -89,9 +113,11 @@
 	movq	%rdi, %r8
 	movq	%rsi, %r9
 	cmpq	$\vec, %rdx
+	.ifb	\entry
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jb .Lsmall\@
+	.else
 	jb	.Lsmall\@
-	.ifnb	\entry
-	jmp	.Llong\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jmp .Llong\@
 
 	/*
 	 * The public entry point, with this body inlined: gate (a hidden
@@ -115,7 +141,7 @@
 	.endif
 	RDA	.Lfix_rest\@, \movu (%rsi), \v0
 	cmpq	$2*\vec, %rdx
-	ja	.Lmore_2\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lmore_2\@
 	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v1
 	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
 	WRA	\wkind, .Lfix_rest\@, \movu \v1, -\vec(%rdi,%rdx)
@@ -126,7 +152,7 @@
 	.p2align 6
 .Lmore_2\@:			/* more than 2 vectors; v0 holds the first */
 	cmpq	$4*\vec, %rdx
-	ja	.Lmore_4\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lmore_4\@
 	RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
 	RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v2
 	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v3
@@ -148,18 +174,18 @@
 	.endif
 .Lsmall\@:			/* 0 <= len < vec */
 	cmpl	$\vec/2, %edx
-	jae	.Lhalf\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jae .Lhalf\@
 	.if \vec > 32
 	cmpl	$16, %edx
-	jae	.L16_31\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jae .L16_31\@
 	.endif
 	cmpl	$8, %edx
-	jae	.L8_15\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jae .L8_15\@
 	cmpl	$4, %edx
-	jae	.L4_7\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jae .L4_7\@
 	cmpl	$1, %edx
-	ja	.L2_3\@
-	jae	.L1\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .L2_3\@
+	BR	.Lfix_one\@, COPYMC_EX_READ, jae .L1\@
 	xorl	%eax, %eax
 	ret
 	.p2align 5
@@ -213,7 +239,7 @@
 
 .Lmore_4\@:
 	cmpq	$8*\vec, %rdx
-	ja	.Lbig\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lbig\@
 	RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
 	RDA	.Lfix_rest\@, \movu 2*\vec(%rsi), \v2
 	RDA	.Lfix_rest\@, \movu 3*\vec(%rsi), \v3
@@ -242,9 +268,9 @@
 	movl	%edi, %eax
 	subl	%esi, %eax
 	testl	$0xf00, %eax
-	jnz	.Lmore_8\@
+	BRW	\wkind, .Lfix_rest\@, jnz .Lmore_8\@
 	testl	$0xff, %eax
-	jnz	.Ldown\@
+	BRW	\wkind, .Lfix_rest\@, jnz .Ldown\@
 .Lmore_8\@:
 	/*
 	 * More than 8 vectors from rsi on, and v0 holds the first: store it,
@@ -260,7 +286,7 @@
 	leaq	-4*\lvec(%r8,%rdx), %r10	/* loop while rdi < r10: > 4 vectors left */
 	leaq	(%r9,%rdx), %r11	/* the end of src */
 	cmpq	copymc_nt_threshold(%rip), %rdx
-	jae	.Lnt_loop\@
+	BR	.Lfix_loop\@, COPYMC_EX_READ | \wkind, jae .Lnt_loop\@
 	.p2align 4
 .Lloop\@:
 	RDA	.Lfix_ld0\@, \lmovu (%rsi), \l0
@@ -274,8 +300,8 @@
 	addq	$4*\lvec, %rsi
 	addq	$4*\lvec, %rdi
 	cmpq	%r10, %rdi
-	jb	.Lloop\@
-	jmp	.Ltail\@
+	BR	.Lfix_loop\@, COPYMC_EX_READ | \wkind, jb .Lloop\@
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jmp .Ltail\@
 
 	/*
 	 * The same with non-temporal stores, for copies too big for the
@@ -294,7 +320,7 @@
 	addq	$4*\lvec, %rsi
 	addq	$4*\lvec, %rdi
 	cmpq	%r10, %rdi
-	jb	.Lnt_loop\@
+	BR	.Lfix_loop\@, COPYMC_EX_READ | \wkind, jb .Lnt_loop\@
 	sfence
 .Ltail\@:
 	/* 1..4 vectors left: the last 4 of the buffers, from their ends */
@@ -339,7 +365,7 @@
 	subq	$4*\lvec, %rsi
 	subq	$4*\lvec, %rdi
 	cmpq	%r10, %rdi
-	ja	.Ldown_loop\@
+	BR	.Lfix_down\@, COPYMC_EX_READ | \wkind, ja .Ldown_loop\@
 	/* 1..4 vectors left: the first 4 of the buffers */
 	RD	.Lfix_down\@, \lmovu (%r9), \l0
 	RD	.Lfix_down\@, \lmovu \lvec(%r9), \l1
@@ -472,18 +498,20 @@
 	movq	%rsi, %r11
 	subq	%r9, %r11
 	leaq	4*\lvec(%r11), %r10
+	cmpq	%rdx, %r10
+	cmova	%rdx, %r10		/* never past len, whatever rsi says */
 	xorl	%eax, %eax
 
 	/* Copy bytes [r11, r10).  A fault here is the exact answer. */
 .Lbytes\@:
 	cmpq	%r10, %r11
-	jae	.Lbytes_done\@
+	BR	.Lfix_byte\@, COPYMC_EX_READ, jae .Lbytes_done\@
 .Lbyte_loop\@:
 	RD	.Lfix_byte\@, movzbl (%r9,%r11), %ecx
 	WR	\wkind, .Lfix_byte\@, movb %cl, (%r8,%r11)
 	incq	%r11
 	cmpq	%r10, %r11
-	jb	.Lbyte_loop\@
+	BR	.Lfix_byte\@, COPYMC_EX_READ | \wkind, jb .Lbyte_loop\@
 .Lbytes_done\@:
 	testl	%eax, %eax
 	jnz	.Lstop\@
@@ -506,7 +534,7 @@
 	leaq	(%r9,%r10), %rsi
 	leaq	(%r8,%r10), %rdi
 	RDA	.Lfix_rest\@, \movu (%rsi), \v0
-	jmp	.Lmore_8\@
+	BRW	\wkind, .Lfix_rest\@, jmp .Lmore_8\@
 .Lstop\@:			/* byte r10 is the first not copied */
 	movq	%rdx, %rax
 	subq	%r10, %rax

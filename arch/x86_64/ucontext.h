@@ -35,8 +35,11 @@ static inline void copymc_uc_set_witness(ucontext_t *uc, uintptr_t addr)
 	uc->uc_mcontext.gregs[REG_RAX] = (greg_t)addr;
 }
 
-/* The stack pointer where it is read (the generic backend's frame offset). */
-static inline uintptr_t copymc_arch_sp(void)
+/*
+ * The stack pointer where it is read (the generic backend's frame offset):
+ * always inlined, or at -O0 it would be the sp of a call of its own.
+ */
+static inline __attribute__((always_inline)) uintptr_t copymc_arch_sp(void)
 {
 	uintptr_t sp;
 
