@@ -9,12 +9,40 @@
 
 #include <errno.h>
 #include <pthread.h>
+#ifdef HAVE_DLSYM
+# include <dlfcn.h>
+#endif
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 uintptr_t copymc_pagesz;
+
+/*
+ * The kernel's action, as libc sets and reports it.  Sanitizers (TSan
+ * wraps every handler it is given; ASan may hide its own) and other
+ * interposers present a virtual sigaction(); installing through it would
+ * hide from the library the handler really in place, the one it must
+ * pass on to.  The shared library therefore installs, and reads, its own
+ * action through the sigaction() that comes after it in the lookup order
+ * (libc's).  Restoring SIG_DFL still goes through the process's own
+ * sigaction(), so that an interposer that records chained handlers
+ * (HotSpot's libjsig) learns of it.  A static build has no interposers
+ * worth the name and uses sigaction() itself.
+ */
+typedef int sigaction_fn(int, const struct sigaction *, struct sigaction *);
+static sigaction_fn *kernel_sigaction = sigaction;
+
+static void find_kernel_sigaction(void)
+{
+#if defined(PIC) && defined(HAVE_DLSYM) && defined(RTLD_NEXT)
+	sigaction_fn *next = (sigaction_fn *)dlsym(RTLD_NEXT, "sigaction");
+
+	if (next != NULL)
+		kernel_sigaction = next;
+#endif
+}
 
 static pthread_mutex_t copymc_init_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int copymc_handler_installed;
@@ -296,7 +324,7 @@ static void detour(int sig, siginfo_t *info, ucontext_t *uc)
 
 	off.sa_flags &= ~SA_ONSTACK;
 	atomic_store_explicit(&copymc_detour[sig_index(sig)], 1, memory_order_release);
-	sigaction(sig, &off, NULL);
+	kernel_sigaction(sig, &off, NULL);
 	deliver_again(sig, info, uc);
 }
 
@@ -311,9 +339,9 @@ __attribute__((noinline)) static void end_detour_slow(int sig)
 
 	if (!atomic_exchange(&copymc_detour[sig_index(sig)], 0))
 		return;
-	if (sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+	if (kernel_sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
 	    cur.sa_sigaction == copymc_ours[sig_index(sig)].sa_sigaction)
-		sigaction(sig, &copymc_ours[sig_index(sig)], NULL);
+		kernel_sigaction(sig, &copymc_ours[sig_index(sig)], NULL);
 }
 
 static inline void end_detour(int sig)
@@ -432,7 +460,7 @@ static int install_one(int sig)
 {
 	struct sigaction cur, ours, raced;
 
-	if (sigaction(sig, NULL, &cur) != 0)
+	if (kernel_sigaction(sig, NULL, &cur) != 0)
 		return -1;
 	if (is_ours(&cur))
 		return 0;
@@ -464,7 +492,7 @@ static int install_one(int sig)
 			ours.sa_flags |= SA_RESTART;
 		prev_write(sig, &cur);
 		copymc_ours[sig_index(sig)] = ours;
-		if (sigaction(sig, &ours, &raced) != 0)
+		if (kernel_sigaction(sig, &ours, &raced) != 0)
 			return -1;
 		/* Someone installed a handler between our two calls: chain to it. */
 		if (is_ours(&raced) ||
@@ -483,8 +511,10 @@ int copymc_init(void)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_mutex_lock(&copymc_init_lock);
-	if (copymc_pagesz == 0)
+	if (copymc_pagesz == 0) {
 		copymc_pagesz = (uintptr_t)sysconf(_SC_PAGESIZE);
+		find_kernel_sigaction();
+	}
 	r = install_one(SIGSEGV);
 	if (r == 0)
 		r = install_one(SIGBUS);

@@ -329,6 +329,17 @@ static void backend_code(const struct copymc_backend *b, uintptr_t *lo, uintptr_
 	*hi += 4096;	/* the _to_user body is far smaller than a page */
 }
 
+/* The copy that must fault, with its sigsetjmp in a frame of its own. */
+__attribute__((noinline)) static void copy_size_max(int to_user, void *dst, const void *src)
+{
+	if (sigsetjmp(size_max_jump, 1) == 0) {
+		if (to_user)
+			(void)copy_mc_to_user(dst, src, SIZE_MAX);
+		else
+			(void)copy_mc_to_kernel(dst, src, SIZE_MAX);
+	}
+}
+
 START_TEST(len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body)
 {
 	size_t pg = test_pagesz(), k = 5;
@@ -361,12 +372,7 @@ START_TEST(len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body)
 			size_max_sig = 0;
 			size_max_pc = size_max_addr = 0;
 			memset(dst, 0, 2 * pg);
-			if (sigsetjmp(size_max_jump, 1) == 0) {
-				if (to_user)
-					(void)copy_mc_to_user(dst, src + pg - k, SIZE_MAX);
-				else
-					(void)copy_mc_to_kernel(dst, src + pg - k, SIZE_MAX);
-			}
+			copy_size_max(to_user, dst, src + pg - k);
 			ck_assert_msg(size_max_sig == SIGSEGV,
 				      "%s, copy_mc_to_%s(SIZE_MAX): signal %d, want SIGSEGV (SIGILL: "
 				      "the AVX-512 body ran)", name, to_user ? "user" : "kernel",
