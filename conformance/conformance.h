@@ -127,7 +127,10 @@ struct group {
 };
 
 extern const struct case_def cases_api[], cases_copy[], cases_source[],
-	cases_poison[], cases_dest[], cases_reject[], cases_chain[];
+	cases_poison[], cases_dest[], cases_reject[], cases_chain[], cases_coexist[];
+
+/* The suite run again as one coexistence scenario (cases_coexist.c). */
+int coexist_scenario_main(int argc, char **argv);
 
 /* ---- reporting, from a case's process or any of its children ---- */
 

@@ -37,6 +37,8 @@ static const struct group groups[] = {
 	  cases_reject },
 	{ "chain", "passing on to the handler installed before, copy_mc_handle_signal, SIG_IGN, SA_ONSTACK",
 	  cases_chain },
+	{ "coexist", "each scenario in a fresh process, without and with the library: both must end alike",
+	  cases_coexist },
 };
 #define N_GROUPS (sizeof groups / sizeof *groups)
 
@@ -106,6 +108,9 @@ int main(int argc, char **argv)
 	const char **names;
 
 	opt.argv0 = argv[0];
+	/* A coexistence scenario: a fresh process that must not touch the library first. */
+	if (argc > 1 && !strcmp(argv[1], "--coexist-scenario"))
+		return coexist_scenario_main(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = NULL;
@@ -184,8 +189,14 @@ int main(int argc, char **argv)
 		opt.seed = splitmix(&s) % 1000000000ull;
 	}
 
-	/* Subjects die on purpose: no core files, from the kernel or from qemu-user. */
+	/*
+	 * Subjects die on purpose: no core files, from the kernel or from
+	 * qemu-user.  Only the soft limit: the coexist group lets its
+	 * scenarios dump core into a scratch directory, to compare the flag.
+	 */
 	struct rlimit no_core = { 0, 0 };
+	if (getrlimit(RLIMIT_CORE, &no_core) == 0)
+		no_core.rlim_cur = 0;
 	setrlimit(RLIMIT_CORE, &no_core);
 
 	tap_comment("copymc-conformance: seed %llu%s (rerun with --seed %llu)", (unsigned long long)opt.seed,

@@ -4,8 +4,9 @@
  * may rewrite a real fault's siginfo with PTRACE_SETSIGINFO, so the library
  * handler sees, at the real faulting instruction, what the kernel sends on
  * poison consumption (BUS_MCEERR_AR) or on a fault it must not recover.
- * It also records the siginfo of the fatal signal, to check it was passed on
- * unchanged.
+ * A rewritten fault is rewritten again each time it recurs, as the real
+ * one would.  It also records the siginfo of the fatal signal, to check it
+ * was passed on unchanged.
  */
 #include "conformance.h"
 
@@ -110,6 +111,15 @@ int subject_run_traced(subject_fn fn, void *arg, const struct rewrite *rw, struc
 		wait_for(pid, &st);
 		return -1;
 	}
+	/*
+	 * The fault the first rewrite replaced.  A real fault of the rewritten
+	 * kind would come back each time the instruction runs again (the
+	 * library passes a fatal fault on by letting it repeat), so the same
+	 * fault at the same address is rewritten every time it recurs.
+	 */
+	int orig_code = 0;
+	void *orig_addr = NULL;
+
 	for (;;) {
 		siginfo_t si;
 		int sig;
@@ -124,7 +134,13 @@ int subject_run_traced(subject_fn fn, void *arg, const struct rewrite *rw, struc
 			continue;
 		sig = WSTOPSIG(st);
 		if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) == 0) {
-			if (rw && sig == rw->from_sig && (rw->every || res->rewritten == 0)) {
+			if (rw && sig == rw->from_sig &&
+			    (rw->every || res->rewritten == 0 ||
+			     (si.si_code == orig_code && si.si_addr == orig_addr))) {
+				if (res->rewritten == 0) {
+					orig_code = si.si_code;
+					orig_addr = si.si_addr;
+				}
 				rewrite_info(&si, rw);
 				if (ptrace(PTRACE_SETSIGINFO, pid, NULL, &si) == 0) {
 					sig = rw->signo;

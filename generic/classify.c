@@ -5,8 +5,6 @@
  */
 #include "internal.h"
 
-/* Linux's values, for libc headers that predate them. */
-
 int copymc_classify(int sig, int si_code)
 {
 	/*
@@ -29,6 +27,23 @@ int copymc_classify(int sig, int si_code)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * A synchronous fault comes back when the instruction runs again; a
+ * signal sent by software (si_code <= 0) and the asynchronous reports
+ * (BUS_MCEERR_AO: poison found, not consumed; SEGV_MTEAERR: a tag
+ * mismatch noticed later) do not.  SI_KERNEL (x86 #GP) repeats.
+ */
+int copymc_fault_repeats(int sig, int si_code)
+{
+	if (si_code <= 0)
+		return 0;
+	if (sig == SIGBUS && si_code == BUS_MCEERR_AO)
+		return 0;
+	if (sig == SIGSEGV && si_code == SEGV_MTEAERR)
+		return 0;
+	return 1;
 }
 
 int copymc_in_range(uintptr_t addr, uintptr_t start, size_t len, uintptr_t pagesz)

@@ -2,9 +2,12 @@
  * copy_generic.c - the portable C backend, built on every target: aligned
  * word loads, byte head and tail, and an exact byte retry of a faulting
  * word.  Having no per-instruction exception table, it finds its own
- * fault by the pc lying in its private text section, an armed marker in
- * its stack frame, and the fault address lying in the copy's range
- * (contract.md, rule 5).
+ * fault by the pc lying in its private text section, its frame at a fixed
+ * offset from the interrupted sp, an armed marker there, and the fault
+ * address lying in the copy's range (contract.md, rule 5).  It resumes
+ * without leaving the handler by a jump: the handler rewrites the context
+ * so that, after sigreturn, the thread calls generic_resume, which
+ * longjmps up into the copy on the same stack.
  *
  * Built with -fno-tree-loop-distribute-patterns, and every access is
  * volatile, so the compiler never turns the loop into a call to memcpy
@@ -13,12 +16,24 @@
 #include "internal.h"
 #include "ucontext.h"
 
-#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 
 #define GENERIC_ARMED ((uintptr_t)0x636f70796d63ul)	/* "copymc" */
-/* How far above the interrupted sp the marker may lie: one small frame. */
-#define GENERIC_SCAN_LIMIT 4096
+
+#ifdef COPYMC_UC_CALL_TRAMPOLINE
+__asm__(COPYMC_UC_CALL_TRAMPOLINE);	/* the arch's resume trampoline (i386) */
+#endif
+
+/*
+ * generic_copy is a function of one fixed frame: IPA must not clone it
+ * (a clone per to_user value could lay out its frame differently).
+ */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+# define GENERIC_FIXED_FRAME __attribute__((noinline, noipa))
+#else
+# define GENERIC_FIXED_FRAME __attribute__((noinline))
+#endif
 
 typedef unsigned long word_t;
 struct __attribute__((packed, may_alias)) unaligned_word { word_t w; };
@@ -47,7 +62,17 @@ static inline int byte_step(const struct generic_frame *f, size_t i)
 	       f->len - i < sizeof(word_t);
 }
 
-__attribute__((noinline, section("copymc_generic_text")))
+/*
+ * &f - sp inside generic_copy's body, where its loads and stores run, plus
+ * one (f may lie at sp itself): the same on every call, as the function has
+ * one fixed frame.  Written by every copy before it arms (the same value
+ * each time: a plain read first keeps the cache line shared), read by the
+ * handler on the thread whose copy faulted, which wrote it itself.  0
+ * until the first copy.
+ */
+static _Atomic uintptr_t generic_frame_offset;
+
+__attribute__((section("copymc_generic_text"))) GENERIC_FIXED_FRAME
 static size_t generic_copy(void *dst, const void *src, size_t len, int to_user)
 {
 	struct generic_frame f;
@@ -61,23 +86,31 @@ static size_t generic_copy(void *dst, const void *src, size_t len, int to_user)
 	f.retry_end = 0;
 	f.storing = 0;
 	/*
-	 * siglongjmp, not a rewritten pc: C has no address for a fixup.  The
-	 * mask is not saved here (that would be a system call per copy): the
-	 * recovery restores the interrupted context's mask itself.
+	 * The handler resumes here through generic_resume's longjmp, after
+	 * sigreturn has restored the interrupted context's signal mask: the
+	 * mask is not saved (that would be a system call per copy).
 	 */
 	if (sigsetjmp(f.env, 0) != 0) {
 		size_t i = f.done;
 
 		if (byte_step(&f, i)) {
 			f.armed = 0;
-			return len - i;		/* the first byte that faulted */
+			return f.len - i;	/* the first byte that faulted */
 		}
 		f.retry_end = i + sizeof(word_t);
 	}
 	f.storing = 0;
+	/*
+	 * sp here, after the branch on sigsetjmp's result (any stack
+	 * adjustment of the call is settled at a branch), is sp in the loop
+	 * below, which calls nothing.
+	 */
+	uintptr_t off = (uintptr_t)&f - copymc_arch_sp() + 1;
+	if (atomic_load_explicit(&generic_frame_offset, memory_order_relaxed) != off)
+		atomic_store_explicit(&generic_frame_offset, off, memory_order_relaxed);
 	f.armed = GENERIC_ARMED;
 
-	for (size_t i = f.done; i < len; i = f.done) {
+	for (size_t i = f.done; i < f.len; i = f.done) {
 		if (byte_step(&f, i)) {
 			unsigned char c = f.src[i];
 
@@ -93,6 +126,21 @@ static size_t generic_copy(void *dst, const void *src, size_t len, int to_user)
 	}
 	f.armed = 0;
 	return 0;
+}
+
+/*
+ * Where a recovered fault resumes, called by the context the handler
+ * rewrote, on the copy's own stack below its frame: a jump up that stack
+ * into generic_copy, as longjmp is meant to be used (__longjmp_chk agrees,
+ * and no alternate signal stack is left behind).  Not in the copy's
+ * section: a fault here would not be a copy's.
+ */
+__attribute__((noreturn, noinline))
+static void generic_resume(void *frame)
+{
+	struct generic_frame *f = frame;
+
+	siglongjmp(f->env, 1);
 }
 
 static size_t generic_to_kernel(void *dst, const void *src, size_t len)
@@ -115,27 +163,34 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	uintptr_t pc = copymc_uc_pc(uc);
 	uintptr_t sp = copymc_uc_sp(uc);
 	uintptr_t addr = (uintptr_t)info->si_addr;
-	struct generic_frame *f = NULL;
+	uintptr_t off, page = copymc_pagesz, frame_lo, frame_hi;
+	struct generic_frame *f;
 
 	if (pc < (uintptr_t)__start_copymc_generic_text ||
 	    pc >= (uintptr_t)__stop_copymc_generic_text)
 		return 0;
 	/*
 	 * The fault is in generic_copy's own code, so sp is its frame's and
-	 * the marker lies just above it: the first armed marker that points
-	 * at itself is the running copy's (a nested copy, from a signal
-	 * handler, has its frame below the one it interrupted).
+	 * f lies at the offset every copy records: no stack scan.  A nested
+	 * copy (from a signal handler) has a frame of its own, found by its
+	 * own sp.  Before the first copy armed, no copy can fault (off is 0).
 	 */
-	sp &= ~(uintptr_t)(sizeof(void *) - 1);
-	for (uintptr_t p = sp; p < sp + GENERIC_SCAN_LIMIT; p += sizeof(void *)) {
-		struct generic_frame *c = (struct generic_frame *)p;
-
-		if (c->armed == GENERIC_ARMED && c->self == c) {
-			f = c;
-			break;
-		}
-	}
-	if (f == NULL)
+	off = atomic_load_explicit(&generic_frame_offset, memory_order_relaxed);
+	f = (struct generic_frame *)(sp + off - 1);
+	/*
+	 * A fault on the frame's own pages, or on the page below sp, is the
+	 * stack overflowing in the copy's frame (its prologue, or the call of
+	 * sigsetjmp): f may not be mapped, so it is not read, and the signal
+	 * goes on to the program's own handler as any stack overflow does.
+	 */
+	frame_lo = (sp & ~(page - 1)) - page;
+	frame_hi = (uintptr_t)(f + 1);
+	if (addr >= frame_lo && addr < frame_hi)
+		return 0;
+	if (off == 0)
+		return 0;
+	/* Only fields set before the copy armed: no uninitialised reads. */
+	if (f->self != f || f->armed != GENERIC_ARMED)
 		return 0;
 	/*
 	 * A word step may fault on its load or its store, and when src and
@@ -158,7 +213,7 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 		ok = in_src || in_dst;
 	if (!ok)
 		return 0;
-	/* What returning from the handler would restore, then resume the copy. */
-	pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, NULL);
-	siglongjmp(f->env, 1);
+	/* After sigreturn, call generic_resume(f) on the interrupted stack. */
+	copymc_uc_set_call(uc, generic_resume, f);
+	return 1;
 }

@@ -34,15 +34,17 @@ size_t copymc_dispatch_to_user(void *dst, const void *src, size_t len) COPYMC_HI
  * run it at once, without the indirect jump and the test for len 0, which
  * cost a small copy a tenth of its time; otherwise they jump to the avx2
  * body if that is in the slot, or to copymc_dispatch_to_*.  They tell the
- * two cases by copymc_inline_gate: the inlined body's vector size while it
- * is active (they compare len with it anyway: shorter copies take another
- * path, which looks at it again), all ones otherwise.
+ * two cases by copymc_inline_gate: the longest copy the inlined body's
+ * short path takes (its vector size less one) while it is active (they
+ * compare len with it anyway: len <= gate takes the short path, which
+ * looks at it again), all ones otherwise, which every len, SIZE_MAX too,
+ * is at most: no length can run the inlined body while it is not active.
  */
 #if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
 # define COPYMC_ARCH_ENTRY_POINTS 1
 size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 # define COPYMC_INLINE_TO_KERNEL copymc_avx512_to_kernel
-# define COPYMC_INLINE_GATE 64
+# define COPYMC_INLINE_GATE 63	/* its vector size (64) less one */
 COPYMC_HIDDEN _Atomic size_t copymc_inline_gate = SIZE_MAX;
 #endif
 
@@ -104,7 +106,7 @@ static const struct copymc_backend *copymc_first_copy(void)
 	int saved_errno = errno;
 
 	/* Chooses a backend even where it cannot install the handler. */
-	(void)copy_mc_init();
+	(void)copymc_init();
 	errno = saved_errno;
 	return atomic_load_explicit(&copymc_active, memory_order_acquire);
 }
@@ -172,7 +174,8 @@ COPYMC_API int copy_mc_set_backend(const char *name)
 	}
 	/* Check the name first: a bad one must not install anything. */
 	r = copymc_backend_check(copymc_backend_lookup(name));
-	if (r == 0 && copy_mc_init() != 0)
+	/* The first call may install the handler; no later one touches it. */
+	if (r == 0 && !copymc_installed() && copymc_init() != 0)
 		return -1;
 	if (r == 0)
 		r = copymc_backend_select(name);

@@ -25,6 +25,9 @@
 #ifndef BUS_MCEERR_AO
 # define BUS_MCEERR_AO 5
 #endif
+#ifndef SEGV_MTEAERR
+# define SEGV_MTEAERR 8
+#endif
 
 #define COPYMC_API    __attribute__((visibility("default")))
 #define COPYMC_HIDDEN __attribute__((visibility("hidden")))
@@ -60,11 +63,22 @@ int copymc_classify(int sig, int si_code);
 int copymc_in_range(uintptr_t addr, uintptr_t start, size_t len, uintptr_t pagesz);
 
 /* Signal layer (signal.c). */
-int copymc_install(void);
 extern uintptr_t copymc_pagesz;
-void copymc_pass_on(int sig, siginfo_t *info, void *ucontext);
+/* copy_mc_init() and copy_mc_handle_signal() for the library's own calls:
+   hidden, so nothing binds lazily and no program can interpose on them. */
+int copymc_init(void);
+int copymc_handle(int sig, siginfo_t *info, void *ucontext);
+int copymc_installed(void);	/* the handler has been installed once */
+/* Does (sig, si_code) repeat when the instruction runs again (a synchronous
+   fault), as opposed to a signal sent by software or an asynchronous report? */
+int copymc_fault_repeats(int sig, int si_code);
 
-/* Generic backend recovery (copy_generic.c): 1 and does not return if ours. */
+/*
+ * Generic backend recovery (copy_generic.c): 1 if the fault is a running
+ * generic copy's, and then the context has been rewritten so that, once the
+ * handler returns (sigreturn), the thread resumes in the copy's recovery
+ * path; 0 if not ours, with the context untouched.  Returns in both cases.
+ */
 int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext);
 
 #endif /* COPYMC_INTERNAL_H */

@@ -36,4 +36,15 @@ struct copymc_copy_args {
 # error "no ucontext accessor for this architecture: add arch/<arch>/ucontext.h (docs/porting.md)"
 #endif
 
+/*
+ * Strip the pointer tag the kernel strips from si_addr (aarch64 TBI):
+ * an arch header that has tags defines COPYMC_UC_HAVE_UNTAG and its own.
+ */
+#ifndef COPYMC_UC_HAVE_UNTAG
+static inline uintptr_t copymc_uc_untag(uintptr_t addr)
+{
+	return addr;
+}
+#endif
+
 #endif /* COPYMC_UCONTEXT_H */

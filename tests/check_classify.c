@@ -179,6 +179,23 @@ START_TEST(only_the_permitted_memory_access_faults_are_recovered)
 END_TEST
 
 /* Rule 5: "compared at page granularity (s390x reports only the page)". */
+/*
+ * "a fault that repeats (a synchronous fault of the instruction: si_code >
+ * 0, except the asynchronous reports BUS_MCEERR_AO and SEGV_MTEAERR)"
+ */
+START_TEST(only_synchronous_faults_repeat_and_are_left_to_fault_again)
+{
+	static const int codes[] = { -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, SI_KERNEL };
+
+	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+		int c = codes[i];
+
+		ck_assert_int_eq(copymc_fault_repeats(SIGSEGV, c), c > 0 && c != SEGV_MTEAERR);
+		ck_assert_int_eq(copymc_fault_repeats(SIGBUS, c), c > 0 && c != BUS_MCEERR_AO);
+	}
+}
+END_TEST
+
 START_TEST(faulting_address_inside_the_range_compared_at_page_granularity)
 {
 	const uintptr_t pg = 4096;
@@ -460,6 +477,7 @@ Suite *classify_suite(void)
 	tcase_add_test(tc, sigbus_si_kernel_is_not_recovered);
 	tcase_add_test(tc, signal_sent_by_software_si_code_le_0_is_not_recovered);
 	tcase_add_test(tc, any_other_signal_is_not_recovered);
+	tcase_add_test(tc, only_synchronous_faults_repeat_and_are_left_to_fault_again);
 	tcase_add_test(tc, only_the_permitted_memory_access_faults_are_recovered);
 	suite_add_tcase(s, tc);
 

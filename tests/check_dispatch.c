@@ -8,8 +8,13 @@
 #include "check_tests.h"
 
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 
 #define MAXNAMES 32
 
@@ -282,6 +287,109 @@ START_TEST(len_0_returns_0_and_touches_nothing_null_pointers_allowed)
 }
 END_TEST
 
+#if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
+/*
+ * A copy of SIZE_MAX bytes runs the selected backend, not the avx512 body
+ * that copy_mc_to_kernel and copy_mc_to_user inline (generic/dispatch.c,
+ * copymc_inline_gate).  The observable is the faulting instruction: the
+ * source's next page is PROT_NONE, and a handler installed over the
+ * library's records the signal and the pc of the first fault, then jumps
+ * back.  No length may reach the inlined body while another backend is
+ * active: on a CPU without AVX-512 it dies of SIGILL, with AVX-512 its
+ * fault lies in copy_avx512.S instead of the selected backend.
+ */
+extern const char __start_copymc_generic_text[] COPYMC_HIDDEN;
+extern const char __stop_copymc_generic_text[] COPYMC_HIDDEN;
+
+static sigjmp_buf size_max_jump;
+static volatile sig_atomic_t size_max_sig;
+static volatile uintptr_t size_max_pc, size_max_addr;
+
+static void size_max_handler(int sig, siginfo_t *info, void *ucontext)
+{
+	size_max_sig = sig;
+	size_max_pc = (uintptr_t)((ucontext_t *)ucontext)->uc_mcontext.gregs[REG_RIP];
+	size_max_addr = (uintptr_t)info->si_addr;
+	siglongjmp(size_max_jump, 1);
+}
+
+/* Where the selected backend's code lies: its to_kernel then its to_user. */
+static void backend_code(const struct copymc_backend *b, uintptr_t *lo, uintptr_t *hi)
+{
+	if (b == &copymc_generic_backend) {
+		/* generic_to_* are wrappers: the copy runs in its own section. */
+		*lo = (uintptr_t)__start_copymc_generic_text;
+		*hi = (uintptr_t)__stop_copymc_generic_text;
+		return;
+	}
+	/* Each .S file emits the _to_kernel body, then the _to_user body. */
+	*lo = (uintptr_t)b->to_kernel;
+	*hi = (uintptr_t)b->to_user;
+	ck_assert_msg(*lo < *hi, "%s: to_user does not follow to_kernel", b->name);
+	*hi += 4096;	/* the _to_user body is far smaller than a page */
+}
+
+START_TEST(len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body)
+{
+	size_t pg = test_pagesz(), k = 5;
+	unsigned char *src = test_map(2), *dst = test_map(2);
+	size_t checked = 0;
+	struct sigaction sa, old_segv, old_bus, old_ill;
+
+	for (size_t i = 0; i < pg; i++)
+		src[i] = test_pattern(i);
+	test_protect(src + pg, pg, PROT_NONE);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	/* Ours goes on top of the library's: it sees the fault first. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = size_max_handler;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGSEGV, &sa, &old_segv), 0);
+	ck_assert_int_eq(sigaction(SIGBUS, &sa, &old_bus), 0);
+	ck_assert_int_eq(sigaction(SIGILL, &sa, &old_ill), 0);
+	for (size_t u = 0; u < test_nusable(); u++) {
+		const char *name = test_backend_name(test_usable_backend(u));
+		const struct copymc_backend *b = copymc_backend_lookup(name);
+		uintptr_t lo, hi;
+
+		if (strcmp(name, "avx512") == 0)
+			continue;	/* the inlined body is its own */
+		test_use_backend(test_usable_backend(u));
+		backend_code(b, &lo, &hi);
+		for (int to_user = 0; to_user < 2; to_user++) {
+			size_max_sig = 0;
+			size_max_pc = size_max_addr = 0;
+			memset(dst, 0, 2 * pg);
+			if (sigsetjmp(size_max_jump, 1) == 0) {
+				if (to_user)
+					(void)copy_mc_to_user(dst, src + pg - k, SIZE_MAX);
+				else
+					(void)copy_mc_to_kernel(dst, src + pg - k, SIZE_MAX);
+			}
+			ck_assert_msg(size_max_sig == SIGSEGV,
+				      "%s, copy_mc_to_%s(SIZE_MAX): signal %d, want SIGSEGV (SIGILL: "
+				      "the AVX-512 body ran)", name, to_user ? "user" : "kernel",
+				      (int)size_max_sig);
+			ck_assert_msg(size_max_addr == (uintptr_t)(src + pg),
+				      "%s: the fault is at %p, want the source's next page %p", name,
+				      (void *)size_max_addr, (void *)(src + pg));
+			ck_assert_msg(size_max_pc >= lo && size_max_pc < hi,
+				      "%s, copy_mc_to_%s(SIZE_MAX): the fault's pc %p is not in the "
+				      "selected backend's code [%p, %p)", name,
+				      to_user ? "user" : "kernel", (void *)size_max_pc, (void *)lo,
+				      (void *)hi);
+			checked++;
+		}
+	}
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGILL, &old_ill, NULL);
+	ck_assert_uint_ge(checked, 2 * 3);	/* erms, fragile and generic at least */
+}
+END_TEST
+#endif
+
 Suite *dispatch_suite(void)
 {
 	Suite *s = suite_create("dispatch");
@@ -298,6 +406,9 @@ Suite *dispatch_suite(void)
 	tcase_add_test(tc, backend_lookup_finds_each_built_backend_by_name);
 	tcase_add_test(tc, copy_mc_init_is_idempotent_and_a_selection_survives_it);
 	tcase_add_test(tc, len_0_returns_0_and_touches_nothing_null_pointers_allowed);
+#if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
+	tcase_add_test(tc, len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body);
+#endif
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("environment");

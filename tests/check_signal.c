@@ -413,6 +413,158 @@ START_TEST(the_handler_is_installed_with_sa_siginfo_and_sa_onstack)
 }
 END_TEST
 
+/* "sa_handler SIG_DFL / SIG_IGN decide first, whatever sa_flags says" */
+static void install_disposition(int sig, void (*disp)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = disp;
+	sa.sa_flags = SA_SIGINFO;	/* left set, as after an SA_RESETHAND handler fired */
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(sig, &sa, NULL), 0);
+}
+
+START_TEST(a_saved_sig_dfl_with_sa_siginfo_set_is_the_default_action_not_a_function)
+{
+	install_disposition(SIGBUS, SIG_DFL);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	raise(SIGBUS);
+	ck_abort_msg("raise(SIGBUS) was lost");
+}
+END_TEST
+
+START_TEST(a_saved_sig_ign_with_sa_siginfo_set_ignores_a_kill_sent_signal)
+{
+	install_disposition(SIGSEGV, SIG_IGN);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	ck_assert_int_eq(kill(getpid(), SIGSEGV), 0);
+	ck_assert_int_eq(raise(SIGSEGV), 0);
+	assert_copies_recover();
+}
+END_TEST
+
+/* "Only copy_mc_init() ever installs the handler; copy_mc_set_backend() never does once it is installed." */
+START_TEST(copy_mc_set_backend_leaves_a_handler_installed_after_the_library_in_place)
+{
+	struct sigaction cur;
+	const char *names[16];
+	size_t n = copy_mc_backends(names, 16);
+
+	ck_assert_int_eq(copy_mc_init(), 0);
+	install(SIGSEGV, SA_SIGINFO, 0);
+	for (size_t i = 0; i < n && i < 16; i++)
+		(void)copy_mc_set_backend(names[i]);
+	ck_assert_int_eq(sigaction(SIGSEGV, NULL, &cur), 0);
+	ck_assert(cur.sa_sigaction == siginfo_handler);
+}
+END_TEST
+
+/*
+ * "No cycles": a handler installed after the library that passes on to its
+ * predecessor (the library), with the library put back in front by a
+ * second copy_mc_init().  A second call of it would abort (SIGABRT), so
+ * dying of SIGSEGV proves it ran once and the chain ended as SIG_DFL.
+ */
+static struct sigaction chained_prev;
+static volatile sig_atomic_t chained_calls;
+
+static void chaining_handler(int sig, siginfo_t *info, void *uc)
+{
+	if (chained_calls++ != 0)
+		abort();
+	if ((chained_prev.sa_flags & SA_SIGINFO) && chained_prev.sa_handler != SIG_DFL &&
+	    chained_prev.sa_handler != SIG_IGN)
+		chained_prev.sa_sigaction(sig, info, uc);
+	else
+		signal(sig, SIG_DFL);
+}
+
+/* The other kind: restore the predecessor and raise the signal again. */
+static void reraising_handler(int sig)
+{
+	if (chained_calls++ != 0)
+		abort();
+	sigaction(sig, &chained_prev, NULL);
+	raise(sig);
+}
+
+static void install_after(void (*info)(int, siginfo_t *, void *), void (*plain)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	if (info)
+		sa.sa_sigaction = info;
+	else
+		sa.sa_handler = plain;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGSEGV, &sa, &chained_prev), 0);
+}
+
+START_TEST(a_handler_chaining_back_to_the_library_under_it_runs_once_then_the_default_kills)
+{
+	ck_assert_int_eq(copy_mc_init(), 0);
+	install_after(chaining_handler, NULL, SA_SIGINFO);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	assert_copies_recover();
+	(void)test_read_byte(null_address());
+	ck_abort_msg("a NULL read did not kill the process");
+}
+END_TEST
+
+START_TEST(a_handler_that_restores_the_library_and_raises_again_runs_once_then_the_default_kills)
+{
+	ck_assert_int_eq(copy_mc_init(), 0);
+	install_after(NULL, reraising_handler, SA_NODEFER);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	assert_copies_recover();
+	(void)test_read_byte(null_address());
+	ck_abort_msg("a NULL read did not kill the process");
+}
+END_TEST
+
+/* "on the stack it asked for (SA_ONSTACK or not)" */
+static char *alt_lo;
+static size_t alt_size;
+static volatile sig_atomic_t ran_on_alt = -1;
+
+static void stack_recording_handler(int sig)
+{
+	char here;
+
+	(void)sig;
+	ran_on_alt = &here >= alt_lo && &here < alt_lo + alt_size;
+	siglongjmp(jump_back, 1);
+}
+
+START_TEST(a_previous_handler_without_sa_onstack_runs_on_the_interrupted_stack)
+{
+	struct sigaction sa;
+	stack_t ss;
+
+	alt_size = 1 << 16;
+	alt_lo = (char *)test_map(alt_size / test_pagesz());
+	memset(&ss, 0, sizeof ss);
+	ss.ss_sp = alt_lo;
+	ss.ss_size = alt_size;
+	ck_assert_int_eq(sigaltstack(&ss, NULL), 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = stack_recording_handler;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGSEGV, &sa, NULL), 0);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	if (sigsetjmp(jump_back, 1) == 0)
+		(void)test_read_byte(null_address());
+	ck_assert_int_eq(ran_on_alt, 0);
+	assert_copies_recover();
+	/* And again: SA_ONSTACK is back on the library's own action. */
+	ck_assert_int_eq(sigaction(SIGSEGV, NULL, &sa), 0);
+	ck_assert(sa.sa_flags & SA_ONSTACK);
+}
+END_TEST
+
 Suite *signal_suite(void)
 {
 	Suite *s = suite_create("signal");
@@ -426,6 +578,12 @@ Suite *signal_suite(void)
 	tcase_add_test_raise_signal(tc,
 		the_previous_handler_with_sa_resethand_is_called_once_then_the_default_kills, SIGSEGV);
 	tcase_add_test(tc, a_previous_handler_that_returns_resumes_the_faulting_access);
+	tcase_add_test(tc, a_previous_handler_without_sa_onstack_runs_on_the_interrupted_stack);
+	tcase_add_test_raise_signal(tc,
+		a_handler_chaining_back_to_the_library_under_it_runs_once_then_the_default_kills, SIGSEGV);
+	tcase_add_test_raise_signal(tc,
+		a_handler_that_restores_the_library_and_raises_again_runs_once_then_the_default_kills,
+		SIGSEGV);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("default_action");
@@ -440,6 +598,9 @@ Suite *signal_suite(void)
 	tcase_add_test_raise_signal(tc, with_sig_dfl_a_bus_mceerr_ao_report_kills_with_sigbus_not_lost,
 				    SIGBUS);
 	tcase_add_test(tc, with_sig_ign_a_signal_sent_by_kill_is_ignored);
+	tcase_add_test_raise_signal(tc,
+		a_saved_sig_dfl_with_sa_siginfo_set_is_the_default_action_not_a_function, SIGBUS);
+	tcase_add_test(tc, a_saved_sig_ign_with_sa_siginfo_set_ignores_a_kill_sent_signal);
 	tcase_add_test_raise_signal(tc, with_sig_ign_a_fault_outside_any_copy_still_kills_with_sigsegv,
 				    SIGSEGV);
 	suite_add_tcase(s, tc);
@@ -448,6 +609,7 @@ Suite *signal_suite(void)
 	tcase_add_test(tc, copy_mc_init_again_after_a_displacing_handler_recovers_and_passes_on_to_it);
 	tcase_add_test(tc, copy_mc_init_from_four_threads_at_once_installs_once);
 	tcase_add_test(tc, the_handler_is_installed_with_sa_siginfo_and_sa_onstack);
+	tcase_add_test(tc, copy_mc_set_backend_leaves_a_handler_installed_after_the_library_in_place);
 	suite_add_tcase(s, tc);
 	return s;
 }

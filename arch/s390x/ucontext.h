@@ -8,3 +8,25 @@ static inline uintptr_t copymc_uc_sp(const ucontext_t *uc)
 {
 	return (uintptr_t)uc->uc_mcontext.gregs[15];
 }
+
+/* The stack pointer where it is read (the generic backend's frame offset). */
+static inline uintptr_t copymc_arch_sp(void)
+{
+	uintptr_t sp;
+
+	__asm__ volatile("lgr %0, 15" : "=d"(sp));
+	return sp;
+}
+
+/*
+ * Make the interrupted context, once the handler returns, call fn(arg) on
+ * its own stack: r15 8-aligned, less the 160-byte register save area the
+ * caller provides and fn may write; r2 = arg, r14 = 0 (fn never returns).
+ */
+static inline void copymc_uc_set_call(ucontext_t *uc, void (*fn)(void *), void *arg)
+{
+	uc->uc_mcontext.gregs[15] = (copymc_uc_sp(uc) & ~(uintptr_t)7) - 160;
+	uc->uc_mcontext.gregs[2] = (uintptr_t)arg;
+	uc->uc_mcontext.gregs[14] = 0;
+	uc->uc_mcontext.psw.addr = (uintptr_t)fn;
+}

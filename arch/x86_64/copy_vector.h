@@ -95,12 +95,12 @@
 
 	/*
 	 * The public entry point, with this body inlined: gate (a hidden
-	 * variable of generic/dispatch.c) is vec while this backend is the
-	 * active one and all ones otherwise, so that one compare both picks
-	 * the short path and, when another backend is active, sends every
-	 * copy there too, where the gate, kept in rax, sends it elsewhere.
-	 * (A copy of all ones bytes, which cannot succeed, would run here
-	 * whatever the backend.)
+	 * variable of generic/dispatch.c) is vec - 1 while this backend is
+	 * the active one and all ones otherwise, so that one compare both
+	 * picks the short path (len <= vec - 1) and, when another backend is
+	 * active, sends every copy there too, where the gate, kept in rax,
+	 * sends it elsewhere.  len <= all ones holds for every len, SIZE_MAX
+	 * included: no length reaches this body unless it is active.
 	 */
 	.p2align 6
 	.globl	\entry
@@ -108,7 +108,7 @@
 \entry:
 	movq	\gate(%rip), %rax
 	cmpq	%rax, %rdx
-	jb	.Lentry_short\@
+	jbe	.Lentry_short\@
 	movq	%rdi, %r8
 	movq	%rsi, %r9
 .Llong\@:
@@ -140,7 +140,7 @@
 
 	.ifnb	\entry
 	.p2align 6
-.Lentry_short\@:			/* len < gate, in rax */
+.Lentry_short\@:			/* len <= gate, in rax */
 	cmpq	$-1, %rax
 	je	\elsewhere		/* another backend is active */
 	movq	%rdi, %r8

@@ -34,3 +34,48 @@ static inline void copymc_uc_set_witness(ucontext_t *uc, uintptr_t addr)
 {
 	uc->uc_mcontext.gregs[REG_RAX] = (greg_t)addr;
 }
+
+/* The stack pointer where it is read (the generic backend's frame offset). */
+static inline uintptr_t copymc_arch_sp(void)
+{
+	uintptr_t sp;
+
+	__asm__ volatile("movq %%rsp, %q0" : "=r"(sp));	/* %q: x32 too */
+	return sp;
+}
+
+/*
+ * The resume trampoline (emitted once, by copy_generic.c): entered with
+ * the interrupted rsp, rdi = arg and rsi = fn, it steps below the 128-byte
+ * red zone, aligns, and pushes a return address of 0 (fn never returns;
+ * unwinders stop there), so that fn starts as if called: rsp = 8 mod 16.
+ * The stack pointer moves here, in the thread, not in the saved context:
+ * memcheck then sees the stack grow (a lower rsp set by sigreturn would
+ * leave the new frame marked inaccessible), and the handler writes nothing
+ * below the interrupted rsp, where its own signal frame may lie.
+ */
+#define COPYMC_UC_CALL_TRAMPOLINE \
+	"\t.pushsection .text\n" \
+	"\t.p2align 4\n" \
+	"\t.globl copymc_x86_64_call\n" \
+	"\t.hidden copymc_x86_64_call\n" \
+	"\t.type copymc_x86_64_call, @function\n" \
+	"copymc_x86_64_call:\n" \
+	"\tleaq -128(%rsp), %rsp\n" \
+	"\tandq $-16, %rsp\n" \
+	"\tpushq $0\n" \
+	"\tjmp *%rsi\n" \
+	"\t.size copymc_x86_64_call, . - copymc_x86_64_call\n" \
+	"\t.popsection\n"
+void copymc_x86_64_call(void) __attribute__((visibility("hidden")));
+
+/*
+ * Make the interrupted context, once the handler returns, call fn(arg) on
+ * its own stack, through the trampoline above.
+ */
+static inline void copymc_uc_set_call(ucontext_t *uc, void (*fn)(void *), void *arg)
+{
+	uc->uc_mcontext.gregs[REG_RDI] = (greg_t)(uintptr_t)arg;
+	uc->uc_mcontext.gregs[REG_RSI] = (greg_t)(uintptr_t)fn;
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)copymc_x86_64_call;
+}
