@@ -50,18 +50,12 @@
  * _to_kernel).  Native faults never have such a pc.
  */
 .macro BR fixup, kind, insn:vararg
-99:	\insn
-	.if \kind
-	COPYMC_EXTABLE 99b, \fixup, \kind
-	.endif
+	WR \kind, \fixup, \insn
 .endm
 
 /* BRW wkind, fixup, insn: the same before a store, with the fault address. */
 .macro BRW wkind, fixup, insn:vararg
-99:	\insn
-	.if \wkind
-	COPYMC_EXTABLE 99b, \fixup, \wkind | COPYMC_EX_ADDR
-	.endif
+	WRA \wkind, \fixup, \insn
 .endm
 
 /*
