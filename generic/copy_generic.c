@@ -35,6 +35,10 @@ __asm__(COPYMC_UC_CALL_TRAMPOLINE);	/* the arch's resume trampoline (i386) */
 # define GENERIC_FIXED_FRAME __attribute__((noinline))
 #endif
 
+/* At most this much of generic_copy's frame lies above f (canary, saved
+   registers, return address): a bound, for the stack-overflow test. */
+#define GENERIC_FRAME_ABOVE 1024
+
 typedef unsigned long word_t;
 struct __attribute__((packed, may_alias)) unaligned_word { word_t w; };
 
@@ -184,7 +188,12 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	 * goes on to the program's own handler as any stack overflow does.
 	 */
 	frame_lo = (sp & ~(page - 1)) - page;
-	frame_hi = (uintptr_t)(f + 1);
+	/*
+	 * Up to the page after the top of generic_copy's frame: a fault above
+	 * f (the stack protector's canary, saved registers, the return
+	 * address) means the page of f, which lies lower, is unmapped too.
+	 */
+	frame_hi = (((uintptr_t)(f + 1) + GENERIC_FRAME_ABOVE) | (page - 1)) + 1;
 	if (addr >= frame_lo && addr < frame_hi)
 		return 0;
 	if (off == 0)
