@@ -74,6 +74,10 @@ struct platform {
 	   thread that blocks it reaches the thread that does not. */
 	int procsig_ok[2];
 	char procsig_why[2][320];
+	/* A signal frame for an SA_ONSTACK handler, no alternate stack, below
+	   the deepest point the main stack has reached: the handler runs. */
+	int new_depth_ok;
+	char new_depth_why[320];
 };
 extern struct platform plat;
 

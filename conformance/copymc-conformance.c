@@ -209,6 +209,7 @@ int main(int argc, char **argv)
 		}
 		tap_comment("backends built in:%s; default: %s", list_buf, copy_mc_backend());
 	}
+	runner_reserve_stack();
 	runner_init();
 	platform_probe();
 	fflush(stdout);

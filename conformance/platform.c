@@ -7,6 +7,7 @@
 #include "conformance.h"
 #include "runner.h"
 
+#include <alloca.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -345,6 +346,78 @@ static void probe_procsig(int by_sigqueue)
 			 "does not always hand a process-directed signal on to another thread)", how, lost);
 }
 
+/* ---- a signal frame at a new depth of the main thread's stack ---- */
+
+/*
+ * No library: an SA_ONSTACK handler, no alternate stack, and a fault of a
+ * read below everything the stack has reached, the suite's reserve too
+ * (runner_reserve_stack), placed so that the signal frame cannot fit in
+ * the page the read's own frames touched.  The kernel grows the stack for
+ * the signal frame; valgrind 3.19 does not for an SA_ONSTACK handler, and
+ * the process dies of SIGSEGV.  The cases stay within the reserve.
+ */
+__attribute__((noinline)) static void fault_at_page_bottom(void)
+{
+	uintptr_t at = (uintptr_t)alloca(16);
+	size_t off = at % plat.page;
+	/* sp to about 256 bytes above a page boundary, and that page touched */
+	volatile unsigned char *pad = alloca(off > 512 ? off - 256 : off + plat.page - 256);
+
+	pad[0] = 0;
+	read_byte(probe_target);
+	seen->done = pad[0] + 1;
+}
+
+__attribute__((noinline)) static void below_reserve(void)
+{
+	volatile unsigned char below[STACK_RESERVE + 65536];
+
+	below[sizeof below - 1] = 0;
+	fault_at_page_bottom();
+	seen->err = below[sizeof below - 1];
+}
+
+static void new_depth_child(void)
+{
+	struct sigaction sa;
+	stack_t none;
+
+	memset(&none, 0, sizeof none);
+	none.ss_flags = SS_DISABLE;
+	sigaltstack(&none, NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = probe_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigaction(SIGSEGV, &sa, NULL);
+	if (sigsetjmp(probe_jump, 1) == 0)
+		below_reserve();
+}
+
+static void probe_new_depth(void)
+{
+	unsigned char *m = mmap(NULL, plat.page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int st;
+	char b[100];
+
+	if (m == MAP_FAILED) {
+		snprintf(plat.new_depth_why, sizeof plat.new_depth_why, "mmap: %s", strerror(errno));
+		return;
+	}
+	probe_target = m + 11;
+	st = probe_child(new_depth_child);
+	munmap(m, plat.page);
+	if (seen->sig == SIGSEGV && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		plat.new_depth_ok = 1;
+		snprintf(plat.new_depth_why, sizeof plat.new_depth_why, "the handler runs, as it should");
+		return;
+	}
+	snprintf(plat.new_depth_why, sizeof plat.new_depth_why,
+		 "the platform cannot extend the main thread's stack for the signal frame of an SA_ONSTACK "
+		 "handler when no alternate stack is set (valgrind): %s, the handler did not run; the "
+		 "cases run within the %d KiB of stack the suite grew at start-up",
+		 status_str(st, b, sizeof b), STACK_RESERVE / 1024);
+}
+
 /* ---- MADV_HWPOISON ---- */
 
 static void hwpoison_child(void)
@@ -492,6 +565,9 @@ void platform_probe(void)
 		tap_comment("platform: SIGSEGV sent by %s from a thread that blocks it: %s",
 			    by ? "sigqueue()" : "kill()", plat.procsig_why[by]);
 	}
+	probe_new_depth();
+	tap_comment("platform: a fault at a new depth of the main stack, an SA_ONSTACK handler, no alternate "
+		    "stack: %s", plat.new_depth_why);
 	probe_ptrace();
 	tap_comment("platform: ptrace fault injection: %s", plat.ptrace_why);
 	probe_hwpoison();

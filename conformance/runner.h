@@ -7,6 +7,12 @@
 
 #include "conformance.h"
 
+/*
+ * Grow the main thread's stack by STACK_RESERVE bytes below the caller (see
+ * runner.c: valgrind); main calls it first.
+ */
+#define STACK_RESERVE (512 * 1024)
+void runner_reserve_stack(void);
 void runner_init(void);
 /* Run cd (for entry point e, or NULL) in a child; skip_all: skip every point. */
 void run_case(const char *backend, const struct case_def *cd, const struct entry *e,

@@ -20,6 +20,15 @@
  * never si_addr alone), and otherwise retries byte by byte as usual.
  */
 #define COPYMC_EX_ADDR  4
+/*
+ * Modifier: a string instruction whose count register the handler
+ * restates from the copy's own registers before a fault that is not the
+ * copy's goes on (x86_64: rep movsb, rcx = len - (rsi - src)).  Natively
+ * it holds that value already; valgrind reports it one short, and the
+ * instruction, run again when the fault is passed on by letting it
+ * repeat, would skip the byte that faulted instead of faulting again.
+ */
+#define COPYMC_EX_REP   8
 
 #ifdef __ASSEMBLER__
 

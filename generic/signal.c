@@ -131,10 +131,17 @@ int copymc_handle(int sig, siginfo_t *info, void *ucontext)
 
 	if (info == NULL || uc == NULL || copymc_pagesz == 0)
 		return 0;
+#ifdef COPYMC_UC_HAVE_COPY_ARGS
+	const struct copymc_extable_entry *e = copymc_extable_find(copymc_uc_pc(uc));
+#ifdef COPYMC_UC_HAVE_REP_COUNT
+	/* Whatever the signal: a context that goes on must be the CPU's. */
+	if (e != NULL && (e->kind & COPYMC_EX_REP))
+		copymc_uc_restate_rep_count(uc);
+#endif
+#endif
 	if (!copymc_classify(sig, info->si_code))
 		return 0;
 #ifdef COPYMC_UC_HAVE_COPY_ARGS
-	const struct copymc_extable_entry *e = copymc_extable_find(copymc_uc_pc(uc));
 	if (e != NULL) {
 		struct copymc_copy_args a;
 		uintptr_t addr = (uintptr_t)info->si_addr;

@@ -18,6 +18,10 @@
  * wkind is COPYMC_EX_WRITE for the _to_user body and 0 for _to_kernel: a
  * store fault in copy_mc_to_kernel has no table entry and crashes as it
  * would in memcpy.
+ *
+ * Both rep movsb keep rcx = rdx - (rsi - r9) (the bytes left, from the
+ * copy's start): the handler restores that before it passes a fault of
+ * theirs on (COPYMC_EX_REP), as valgrind reports rcx one short.
  */
 .macro ERMS_COPY name, wkind
 	.globl	\name
@@ -135,8 +139,8 @@
 	.cfi_endproc
 	.size	\name, . - \name
 
-	COPYMC_EXTABLE 1b, .Lfix_movs1\@, COPYMC_EX_READ | COPYMC_EX_ADDR | \wkind
-	COPYMC_EXTABLE 5b, .Lfix_movs\@, COPYMC_EX_READ | COPYMC_EX_ADDR | \wkind
+	COPYMC_EXTABLE 1b, .Lfix_movs1\@, COPYMC_EX_READ | COPYMC_EX_ADDR | COPYMC_EX_REP | \wkind
+	COPYMC_EXTABLE 5b, .Lfix_movs\@, COPYMC_EX_READ | COPYMC_EX_ADDR | COPYMC_EX_REP | \wkind
 	COPYMC_EXTABLE 6b, .Lfix_byte\@, COPYMC_EX_READ | \wkind
 	COPYMC_EXTABLE 3b, .Lfix_byte\@, COPYMC_EX_READ
 	.if \wkind

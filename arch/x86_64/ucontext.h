@@ -27,6 +27,23 @@ static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_
 	a->len = (size_t)uc->uc_mcontext.gregs[REG_RDX];
 }
 
+/*
+ * COPYMC_EX_REP (generic/extable.h): a rep movsb of copy_erms.S counts
+ * rcx down as rsi moves up, from len at src: rcx = rdx - (rsi - r9).
+ * Natively the context holds exactly that; valgrind has decremented rcx
+ * for the byte that faulted already, so when the fault goes on and the
+ * instruction runs again, its last byte would be skipped (a one-byte copy
+ * into a read-only page would return 0 instead of faulting again).
+ */
+#define COPYMC_UC_HAVE_REP_COUNT 1
+
+static inline void copymc_uc_restate_rep_count(ucontext_t *uc)
+{
+	greg_t *g = uc->uc_mcontext.gregs;
+
+	g[REG_RCX] = (greg_t)((uintptr_t)g[REG_RDX] - ((uintptr_t)g[REG_RSI] - (uintptr_t)g[REG_R9]));
+}
+
 /* COPYMC_EX_ADDR fixups (generic/extable.h) receive the fault address in rax. */
 #define COPYMC_UC_HAVE_WITNESS 1
 
