@@ -335,6 +335,13 @@ static void detour(int sig, siginfo_t *info, ucontext_t *uc)
 	deliver_again(sig, info, uc);
 }
 
+static void copymc_handler(int sig, siginfo_t *info, void *ucontext);
+
+static int is_ours(const struct sigaction *sa)
+{
+	return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == copymc_handler;
+}
+
 /*
  * The first of our deliveries after a detour puts SA_ONSTACK back, unless
  * the program has installed a handler of its own since.  Out of line: a
@@ -346,8 +353,7 @@ __attribute__((noinline)) static void end_detour_slow(int sig)
 
 	if (!atomic_exchange(&copymc_detour[sig_index(sig)], 0))
 		return;
-	if (kernel_sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
-	    cur.sa_sigaction == copymc_ours[sig_index(sig)].sa_sigaction)
+	if (kernel_sigaction(sig, NULL, &cur) == 0 && is_ours(&cur))
 		kernel_sigaction(sig, &copymc_ours[sig_index(sig)], NULL);
 }
 
@@ -455,11 +461,6 @@ static void copymc_handler(int sig, siginfo_t *info, void *ucontext)
 		return;
 	}
 	pass_on(sig, info, ucontext, saved_errno);
-}
-
-static int is_ours(const struct sigaction *sa)
-{
-	return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == copymc_handler;
 }
 
 /* Install ours for sig unless it is already there; called with the lock. */
