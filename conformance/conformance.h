@@ -55,7 +55,7 @@ struct platform {
 	size_t page;
 	unsigned page_shift;
 	int ptrace_ok;
-	char ptrace_why[320];
+	char ptrace_why[400];
 	int hwpoison_ok;
 	char hwpoison_why[320];
 	int segv_addr;		/* enum addr_quality of a PROT_NONE read */

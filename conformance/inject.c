@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef PTRACE_O_EXITKILL
@@ -119,7 +120,15 @@ int subject_run_traced(subject_fn fn, void *arg, const struct rewrite *rw, struc
 	 */
 	int orig_code = 0;
 	void *orig_addr = NULL;
+	/*
+	 * A subject stops a few times; one that keeps stopping never gets to
+	 * its alarm (valgrind 3.19 raises SIGSTOP and takes the fault again,
+	 * forever, in a traced guest whose fault repeats with SIG_DFL).
+	 */
+	struct timespec t0, t;
+	int all_stops = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		siginfo_t si;
 		int sig;
@@ -132,6 +141,16 @@ int subject_run_traced(subject_fn fn, void *arg, const struct rewrite *rw, struc
 			break;
 		if (!WIFSTOPPED(st))
 			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (++all_stops > 10000 || t.tv_sec - t0.tv_sec > 30) {
+			kill(pid, SIGKILL);
+			wait_for(pid, &st);
+			res->status = st;
+			snprintf(res->why, sizeof res->why,
+				 "the traced child stopped %d times in %ld s without ending (killed)",
+				 all_stops, (long)(t.tv_sec - t0.tv_sec));
+			return -1;
+		}
 		sig = WSTOPSIG(st);
 		if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) == 0) {
 			if (rw && sig == rw->from_sig &&
