@@ -248,8 +248,10 @@ static void *sender(void *unused)
 	}
 	for (int i = 0; i < 500; i++)
 		sleep_ms(10);
-	fail(0, "the %s sent by %s was lost: the copier went on (%lu copies of 64 MiB done)", sig_str(big.sig),
-	     by_name[big.by], big.copies);
+	/* A process-directed one: software_signal() decides (the platform may lose it). */
+	if (big.by != BY_KILL && big.by != BY_SIGQUEUE)
+		fail(0, "the %s sent by %s was lost: the copier went on (%lu copies of 64 MiB done)",
+		     sig_str(big.sig), by_name[big.by], big.copies);
 	runner_subject_done();
 	_exit(SUBJ_SURVIVED);
 	return NULL;
@@ -303,7 +305,25 @@ static void software_signal(const struct case_ctx *c)
 			snprintf(what, sizeof what, "%s sent by %s to a thread inside a 64 MiB %s", sig_str(big.sig),
 				 by_name[big.by], big.e->name);
 			subject_run(software_signal_subject, NULL, &res);
-			expect_death(0, what, &res, big.sig);
+			/*
+			 * The platform probe found kill() and sigqueue() reliable
+			 * in 20 tries; a platform that loses one some of the time
+			 * can still pass it.  A lost one is a failure only if the
+			 * probe, run again, loses none in 60 more tries.
+			 */
+			int lost = (big.by == BY_KILL || big.by == BY_SIGQUEUE) && WIFEXITED(res.status) &&
+				   WEXITSTATUS(res.status) == SUBJ_SURVIVED;
+			int k = lost ? platform_procsig_lost(big.by == BY_SIGQUEUE, 60) : 0;
+			if (k)
+				skip(0, "%s: the signal was lost (the copier went on for 5 s), and the platform probe, "
+				     "run again, lost it in try %d of 60, even to a plain handler in another thread "
+				     "without the library (qemu-user and valgrind do not always hand a "
+				     "process-directed signal on to another thread)", what, k);
+			else if (lost)
+				fail(0, "%s: the signal was lost: the copier went on for 5 s (the platform probe, run "
+				     "again, got it through in 60 of 60 tries)", what);
+			else
+				expect_death(0, what, &res, big.sig);
 		}
 }
 

@@ -86,6 +86,11 @@ void platform_probe(void);
 /* Why SIGSEGV/SIGBUS range checks cannot work here, or NULL when they can. */
 const char *platform_segv_unusable(void);
 const char *platform_bus_unusable(void);
+/*
+ * The kill() (0) or sigqueue() (1) probe run again, up to tries times:
+ * the try in which the platform lost the signal, else 0.
+ */
+int platform_procsig_lost(int by_sigqueue, int tries);
 
 /* ---- entry points ---- */
 
