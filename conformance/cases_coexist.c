@@ -1198,7 +1198,7 @@ static int run_scenario(const char *bk, const char *scen, int with_lib, int trac
 				_exit(SUBJ_NO_TRACEME);
 			raise(SIGSTOP);
 		}
-		alarm(SCENARIO_ALARM);
+		alarm(SCENARIO_ALARM * opt.timeout_factor);
 		if (emu && *emu)
 			execvp(emu, argv);
 		else

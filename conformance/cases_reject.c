@@ -205,6 +205,12 @@ static struct {
 	int by, sig;
 } big;
 
+/* kill() and sigqueue() send to the process; the platform may not hand those on. */
+static int process_directed(int by)
+{
+	return by == BY_KILL || by == BY_SIGQUEUE;
+}
+
 /*
  * The sender is a second thread that blocks SIGSEGV and SIGBUS, so a
  * process-directed signal can only go to the copier, the main thread (the
@@ -249,7 +255,7 @@ static void *sender(void *unused)
 	for (int i = 0; i < 500; i++)
 		sleep_ms(10);
 	/* A process-directed one: software_signal() decides (the platform may lose it). */
-	if (big.by != BY_KILL && big.by != BY_SIGQUEUE)
+	if (!process_directed(big.by))
 		fail(0, "the %s sent by %s was lost: the copier went on (%lu copies of 64 MiB done)",
 		     sig_str(big.sig), by_name[big.by], big.copies);
 	runner_subject_done();
@@ -294,7 +300,7 @@ static void software_signal(const struct case_ctx *c)
 	struct subject_result res;
 
 	big.by = c->param;
-	if ((big.by == BY_KILL || big.by == BY_SIGQUEUE) && !plat.procsig_ok[big.by == BY_SIGQUEUE]) {
+	if (process_directed(big.by) && !plat.procsig_ok[big.by == BY_SIGQUEUE]) {
 		skip(0, "%s", plat.procsig_why[big.by == BY_SIGQUEUE]);
 		return;
 	}
@@ -311,7 +317,7 @@ static void software_signal(const struct case_ctx *c)
 			 * can still pass it.  A lost one is a failure only if the
 			 * probe, run again, loses none in 60 more tries.
 			 */
-			int lost = (big.by == BY_KILL || big.by == BY_SIGQUEUE) && WIFEXITED(res.status) &&
+			int lost = process_directed(big.by) && WIFEXITED(res.status) &&
 				   WEXITSTATUS(res.status) == SUBJ_SURVIVED;
 			int k = lost ? platform_procsig_lost(big.by == BY_SIGQUEUE, 60) : 0;
 			if (k)

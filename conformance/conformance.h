@@ -45,6 +45,7 @@
 struct options {
 	int quick;
 	uint64_t seed;
+	unsigned timeout_factor;	/* every time limit times this (--timeout-factor) */
 	const char *argv0;
 };
 extern struct options opt;

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct options opt;
+struct options opt = { .timeout_factor = 1 };
 
 const struct entry entry_to_kernel = { "copy_mc_to_kernel", copy_mc_to_kernel, 0 };
 const struct entry entry_to_user = { "copy_mc_to_user", copy_mc_to_user, 1 };
@@ -45,11 +45,13 @@ static const struct group groups[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: copymc-conformance [--quick] [--seed N] [--backend NAME] [--group NAME]... [--list]\n"
+		"usage: copymc-conformance [--quick] [--seed N] [--backend NAME] [--group NAME]... [--timeout-factor N] [--list]\n"
 		"  --quick          a smaller matrix (a few seconds natively)\n"
 		"  --seed N         seed of the random cases (default: from the clock; printed)\n"
 		"  --backend NAME   test this backend only (default: every backend built in)\n"
 		"  --group NAME     run this case group only (may be repeated; see --list)\n"
+		"  --timeout-factor N  multiply every time limit by N, 1 to 100 (default 1), on a slow\n"
+		"                   platform such as valgrind\n"
 		"  --list           list the case groups and exit\n");
 }
 
@@ -124,11 +126,13 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(a, "--seed") || !strcmp(a, "--backend") || !strcmp(a, "--group")) {
+		} else if (!strcmp(a, "--seed") || !strcmp(a, "--backend") || !strcmp(a, "--group") ||
+			   !strcmp(a, "--timeout-factor")) {
 			if (i + 1 >= argc)
 				usage_error("option %s needs a value", a);
 			val = argv[++i];
-		} else if (!strncmp(a, "--seed=", 7) || !strncmp(a, "--backend=", 10) || !strncmp(a, "--group=", 8)) {
+		} else if (!strncmp(a, "--seed=", 7) || !strncmp(a, "--backend=", 10) || !strncmp(a, "--group=", 8) ||
+			   !strncmp(a, "--timeout-factor=", 17)) {
 			val = strchr(a, '=') + 1;
 		} else {
 			usage_error("unknown option '%s'", a);
@@ -142,6 +146,13 @@ int main(int argc, char **argv)
 			if (errno || end == val || *end || *val == '-')
 				usage_error("--seed needs a non-negative integer, not '%s'", val);
 			have_seed = 1;
+		} else if (!strncmp(a, "--timeout-factor", 16)) {
+			char *end;
+			errno = 0;
+			unsigned long f = strtoul(val, &end, 10);
+			if (errno || end == val || *end || *val == '-' || f < 1 || f > 100)
+				usage_error("--timeout-factor needs an integer from 1 to 100, not '%s'", val);
+			opt.timeout_factor = (unsigned)f;
 		} else if (!strncmp(a, "--backend", 9)) {
 			only_backend = val;
 		} else {
@@ -201,6 +212,8 @@ int main(int argc, char **argv)
 
 	tap_comment("copymc-conformance: seed %llu%s (rerun with --seed %llu)", (unsigned long long)opt.seed,
 		    opt.quick ? ", --quick" : "", (unsigned long long)opt.seed);
+	if (opt.timeout_factor != 1)
+		tap_comment("copymc-conformance: every time limit times %u (--timeout-factor)", opt.timeout_factor);
 	{
 		char list_buf[400] = "";
 		for (size_t i = 0; i < n_names; i++) {

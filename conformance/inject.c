@@ -142,7 +142,7 @@ int subject_run_traced(subject_fn fn, void *arg, const struct rewrite *rw, struc
 		if (!WIFSTOPPED(st))
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (++all_stops > 10000 || t.tv_sec - t0.tv_sec > 30) {
+		if (++all_stops > 10000 || t.tv_sec - t0.tv_sec > 30 * (long)opt.timeout_factor) {
 			kill(pid, SIGKILL);
 			wait_for(pid, &st);
 			res->status = st;

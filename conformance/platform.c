@@ -65,14 +65,15 @@ static int probe_child(void (*fn)(void))
 	pid = fork();
 	if (pid == 0) {
 		dup2(2, 1);	/* keep stdout for TAP */
-		alarm(20);
+		alarm(20 * opt.timeout_factor);
 		fn();
 		_exit(0);
 	}
 	if (pid < 0)
 		return -1;
 	/*
-	 * alarm(20) ends a child that hangs, unless the platform holds it
+	 * alarm(20) ends a child that hangs (all limits here times
+	 * --timeout-factor), unless the platform holds it
 	 * blocked (valgrind 3.19 can deadlock a probe child with two threads
 	 * and every signal blocked): after 30 s it is killed, a probe that
 	 * found nothing.
@@ -82,7 +83,7 @@ static int probe_child(void (*fn)(void))
 
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		if (ms == 30000)
+		if (ms == 30000 * (int)opt.timeout_factor)
 			kill(pid, SIGKILL);
 		sleep_ms(10);
 	}

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CASE_ALARM 60		/* seconds for a whole case; subjects get 20 */
+#define CASE_ALARM 60		/* seconds for a whole case, subjects get 20 (times --timeout-factor) */
 
 struct progress_page {
 	const char *fmt;
@@ -313,7 +313,7 @@ void run_case(const char *backend, const struct case_def *cd, const struct entry
 		/* Nothing but the runner writes TAP: an emulator's "Bail out!" goes to stderr. */
 		dup2(2, 1);
 		runner_forked();
-		alarm(CASE_ALARM);
+		alarm(CASE_ALARM * opt.timeout_factor);
 		h = hash_str(h, cd->name);
 		h = hash_str(h, e ? e->name : "");
 		ctx.backend = backend;

@@ -25,7 +25,7 @@ pid_t subject_fork(subject_fn fn, void *arg, int traced)
 		return pid;
 	dup2(2, 1);		/* keep stdout for TAP */
 	runner_forked();
-	alarm(SUBJECT_ALARM);
+	alarm(SUBJECT_ALARM * opt.timeout_factor);
 	if (traced) {
 		if (ptrace_traceme() != 0)
 			_exit(SUBJ_NO_TRACEME);
