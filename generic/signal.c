@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <setjmp.h>
 #ifdef HAVE_DLSYM
 # include <dlfcn.h>
 #endif
@@ -512,28 +511,25 @@ static int install_one(int sig)
 }
 
 /*
- * Bind, before any handler can run, every libc function the handler may
- * call.  libcopymc.so is linked with -z now, but libcopymc.a goes into
- * programs bound lazily, and there the first call of each function runs
- * the dynamic linker's resolver, which saves the whole vector state on
- * the stack (above 2 KB with AVX-512): on an alternate stack of
- * AT_MINSIGSTKSZ + MINSIGSTKSZ bytes it overflows.  Each call here has
- * no effect.
+ * Bind, before any handler can run, the libc functions the handler calls
+ * that copy_mc_init() itself does not (it calls pthread_sigmask() and
+ * sigaction() and reads errno).  libcopymc.so is linked with -z now, but
+ * libcopymc.a goes into programs bound lazily, and there the first call
+ * of each function runs the dynamic linker's resolver, which saves the
+ * whole vector state on the stack (above 2 KB with AVX-512): on an
+ * alternate stack of AT_MINSIGSTKSZ + MINSIGSTKSZ bytes it overflows.
+ * Each call here has no effect.
  */
 static void bind_handler_calls(void)
 {
 	sigset_t set;
-	sigjmp_buf jb;
 
-	memset(&set, 0, sizeof set);
 	sigemptyset(&set);
 	sigaddset(&set, SIGSEGV);
 	sigdelset(&set, SIGSEGV);
 	sigorset(&set, &set, &set);
 	kill(getpid(), 0);
 	(void)current_tid();
-	if (sigsetjmp(jb, 0) == 0)
-		siglongjmp(jb, 1);	/* the generic backend's recovery */
 }
 
 int copymc_init(void)
