@@ -33,12 +33,25 @@
 #ifdef __ASSEMBLER__
 
 /*
+ * Only the __start_/__stop_ pair refers to the table, and lld (since 13)
+ * no longer counts such a reference when it collects unused sections:
+ * the section is marked retained (SHF_GNU_RETAIN), which bfd, gold and
+ * lld all keep through --gc-sections, wherever the assembler can say so
+ * (configure defines COPYMC_SECTION_RETAIN then).
+ */
+#ifdef COPYMC_SECTION_RETAIN
+# define COPYMC_EXTABLE_FLAGS "aR"
+#else
+# define COPYMC_EXTABLE_FLAGS "a"
+#endif
+
+/*
  * COPYMC_EXTABLE insn, fixup, kind
  * Offsets are relative to the entry's own fields, so the table needs no
  * relocations and works unchanged in a shared library.
  */
 .macro COPYMC_EXTABLE insn, fixup, kind
-	.pushsection copymc_extable, "a"
+	.pushsection copymc_extable, COPYMC_EXTABLE_FLAGS
 	.balign 4
 	.long \insn - .
 	.long \fixup - .

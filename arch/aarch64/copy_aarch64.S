@@ -6,6 +6,7 @@
  * prefix is never rewritten with other data.
  */
 #include "../../generic/extable.h"
+#include "../../generic/gnu_property.h"
 
 /*
  * size_t copymc_aarch64_to_kernel(void *dst, const void *src, size_t len)
@@ -137,16 +138,6 @@
 	 * its entries) and PAC-compatible (leaf functions, x30 never stored),
 	 * so it does not stop the linker from marking a BTI/PAC binary.
 	 */
-	.pushsection .note.gnu.property, "a"
-	.p2align 3
-	.long	4			/* n_namesz */
-	.long	16			/* n_descsz */
-	.long	5			/* NT_GNU_PROPERTY_TYPE_0 */
-	.asciz	"GNU"
-	.long	0xc0000000		/* GNU_PROPERTY_AARCH64_FEATURE_1_AND */
-	.long	4			/* pr_datasz */
-	.long	3			/* BTI | PAC */
-	.long	0			/* padding to 8 */
-	.popsection
+	COPYMC_GNU_PROPERTY 0xc0000000, 3	/* GNU_PROPERTY_AARCH64_FEATURE_1_AND: BTI | PAC */
 
 	.section .note.GNU-stack, "", %progbits

@@ -57,8 +57,11 @@ static size_t largest_cache(int amd)
 	unsigned int eax, ebx, ecx, edx, leaf = amd ? 0x8000001d : 4;
 	size_t best = 0;
 
-	/* AMD reserves leaf 4 and describes its caches in 0x8000001d. */
-	if (__get_cpuid_max(leaf & 0x80000000, NULL) < leaf)
+	/*
+	 * AMD reserves leaf 4 and describes its caches in 0x8000001d.  The
+	 * cast: gcc's <cpuid.h> returns unsigned int, clang's int.
+	 */
+	if ((unsigned int)__get_cpuid_max(leaf & 0x80000000, NULL) < leaf)
 		return 0;
 	for (unsigned int i = 0; i < 16; i++) {
 		__cpuid_count(leaf, i, eax, ebx, ecx, edx);

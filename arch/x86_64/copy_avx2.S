@@ -21,4 +21,5 @@
 		%ymm0, %ymm1, %ymm2, %ymm3, %ymm4, %ymm5, %ymm6, %ymm7, %xmm0, %xmm1, \
 		32, vmovdqu, vmovdqa, %ymm0, %ymm1, %ymm2, %ymm3
 
+	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

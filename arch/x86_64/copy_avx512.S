@@ -64,4 +64,5 @@
 		32, vmovdqu64, vmovdqa64, %ymm16, %ymm17, %ymm18, %ymm19, \
 		copy_mc_to_user, copymc_inline_gate, .Lelsewhere_to_user
 
+	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

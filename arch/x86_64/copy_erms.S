@@ -5,6 +5,7 @@
  * one, leaves rcx off by one after a fault).
  */
 #include "../../generic/extable.h"
+#include "cf_protection.h"
 
 /*
  * size_t copymc_erms_to_kernel(void *dst, const void *src, size_t len)
@@ -30,6 +31,7 @@
 	.p2align 4
 \name:
 	.cfi_startproc
+	COPYMC_ENDBR
 	movq	%rdi, %r8
 	movq	%rsi, %r9
 	movq	%rdx, %rcx
@@ -152,4 +154,5 @@
 	ERMS_COPY copymc_erms_to_kernel, 0
 	ERMS_COPY copymc_erms_to_user, COPYMC_EX_WRITE
 
+	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

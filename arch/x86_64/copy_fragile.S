@@ -6,6 +6,7 @@
  * count is exact and the destination prefix is never rewritten.
  */
 #include "../../generic/extable.h"
+#include "cf_protection.h"
 
 /*
  * size_t copymc_fragile_to_kernel(void *dst, const void *src, size_t len)
@@ -29,6 +30,7 @@
 	.p2align 4
 \name:
 	.cfi_startproc
+	COPYMC_ENDBR
 	movq	%rdi, %r8
 	movq	%rsi, %r9
 	xorl	%r11d, %r11d
@@ -104,4 +106,5 @@
 	FRAGILE_COPY copymc_fragile_to_kernel, 0
 	FRAGILE_COPY copymc_fragile_to_user, COPYMC_EX_WRITE
 
+	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

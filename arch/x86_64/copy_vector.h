@@ -8,6 +8,7 @@
 #define COPYMC_X86_64_COPY_VECTOR_H
 
 #include "../../generic/extable.h"
+#include "cf_protection.h"
 
 	/* bytes from which the loop stores around the caches (backends.c) */
 	.hidden	copymc_nt_threshold
@@ -104,6 +105,7 @@
 	.type	\name, @function
 \name:
 	.cfi_startproc
+	COPYMC_ENDBR
 	movq	%rdi, %r8
 	movq	%rsi, %r9
 	cmpq	$\vec, %rdx
@@ -126,6 +128,7 @@
 	.globl	\entry
 	.type	\entry, @function
 \entry:
+	COPYMC_ENDBR
 	movq	\gate(%rip), %rax
 	cmpq	%rax, %rdx
 	jbe	.Lentry_short\@
