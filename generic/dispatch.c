@@ -33,7 +33,7 @@ size_t copymc_dispatch_to_user(void *dst, const void *src, size_t len) COPYMC_HI
  * with the avx512 body inlined: while avx512 is the active backend they
  * run it at once, without the indirect jump and the test for len 0, which
  * cost a small copy a tenth of its time; otherwise they jump to the avx2
- * body if that is in the slot, or to copymc_dispatch_to_*.  They tell the
+ * or sse2 body if that is in the slot, or to copymc_dispatch_to_*.  They tell the
  * two cases by copymc_inline_gate: the longest copy the inlined body's
  * short path takes (its vector size less one) while it is active (they
  * compare len with it anyway: len <= gate takes the short path, which

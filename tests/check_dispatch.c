@@ -40,13 +40,14 @@ START_TEST(copy_mc_backends_returns_how_many_are_built_in)
 	ck_assert_msg(ngeneric == 1, "\"generic\" (everywhere) is listed %zu times", ngeneric);
 #if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
 	{
-		int erms = 0, fragile = 0;
+		int erms = 0, fragile = 0, sse2 = 0;
 
 		for (size_t i = 0; i < n; i++) {
 			erms |= strcmp(names[i], "erms") == 0;
 			fragile |= strcmp(names[i], "fragile") == 0;
+			sse2 |= strcmp(names[i], "sse2") == 0;
 		}
-		ck_assert_msg(erms && fragile, "x86_64 must build erms and fragile");
+		ck_assert_msg(erms && fragile && sse2, "x86_64 must build erms, fragile and sse2");
 	}
 #endif
 }
@@ -391,7 +392,224 @@ START_TEST(len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body)
 	sigaction(SIGSEGV, &old_segv, NULL);
 	sigaction(SIGBUS, &old_bus, NULL);
 	sigaction(SIGILL, &old_ill, NULL);
-	ck_assert_uint_ge(checked, 2 * 3);	/* erms, fragile and generic at least */
+	ck_assert_uint_ge(checked, 2 * 4);	/* erms, fragile, sse2 and generic at least */
+}
+END_TEST
+
+/*
+ * The x86_64 default for every CPU class, from mock CPUID leaves: each
+ * quirk model of the kernel's fragile list, two other Intel models and an
+ * AMD part, times each feature set that changes the answer.  The default
+ * is the widest vector backend the CPU and OS run at full speed, sse2 at
+ * least, on the quirk models as on the rest: never erms or fragile, which
+ * stay named choices.
+ */
+#include "../arch/x86_64/backends.h"
+
+#include <cpuid.h>
+
+extern const struct copymc_extable_entry __start_copymc_extable[] COPYMC_HIDDEN;
+extern const struct copymc_extable_entry __stop_copymc_extable[] COPYMC_HIDDEN;
+
+static struct {
+	int amd;
+	unsigned int family, model;
+	unsigned int leaf1_ecx, leaf7_ebx, leaf7_1_eax;
+	unsigned long long xcr0;
+} mock;
+
+static int mock_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
+{
+	r[0] = r[1] = r[2] = r[3] = 0;
+	switch (leaf) {
+	case 0:
+		r[0] = 7;
+		if (mock.amd) {		/* "AuthenticAMD" in ebx, edx, ecx */
+			r[1] = 0x68747541, r[3] = 0x69746e65, r[2] = 0x444d4163;
+		} else {		/* "GenuineIntel" */
+			r[1] = 0x756e6547, r[3] = 0x49656e69, r[2] = 0x6c65746e;
+		}
+		return 1;
+	case 1: {
+		unsigned int fam = mock.family > 15 ? 15 : mock.family;
+
+		r[0] = (fam << 8) | ((mock.model & 0xf) << 4) | ((mock.model >> 4) << 16) |
+		       ((mock.family > 15 ? mock.family - 15 : 0) << 20);
+		r[2] = mock.leaf1_ecx;
+		return 1;
+	}
+	case 7:
+		if (sub == 0) {
+			r[0] = 1;	/* subleaves 0 and 1 */
+			r[1] = mock.leaf7_ebx;
+		} else if (sub == 1) {
+			r[0] = mock.leaf7_1_eax;
+		}
+		return 1;
+	default:
+		return 0;	/* past the maximum leaf */
+	}
+}
+
+static unsigned long long mock_xgetbv(void)
+{
+	return mock.xcr0;
+}
+
+#define L1_AVX_OS (bit_OSXSAVE | bit_AVX)
+#define L7_ERMS (1u << 9)
+#define L7_AVX512 (bit_AVX512F | bit_AVX512VL)
+
+static const struct {
+	const char *what;
+	unsigned int leaf1_ecx, leaf7_ebx, leaf7_1_eax;
+	unsigned long long xcr0;
+	const char *intel, *amd;	/* the default expected */
+} feature_sets[] = {
+	{ "SSE2 only (x86-64 baseline)", 0, 0, 0, 0, "sse2", "sse2" },
+	{ "ERMS, no AVX", 0, L7_ERMS, 0, 0, "sse2", "sse2" },
+	{ "AVX2, the OS saves no YMM state", L1_AVX_OS, L7_ERMS | bit_AVX2, 0, 0x3, "sse2", "sse2" },
+	{ "AVX2, no OSXSAVE", bit_AVX, L7_ERMS | bit_AVX2, 0, 0x7, "sse2", "sse2" },
+	{ "AVX2", L1_AVX_OS, L7_ERMS | bit_AVX2, 0, 0x7, "avx2", "avx2" },
+	{ "AVX2 without ERMS", L1_AVX_OS, bit_AVX2, 0, 0x7, "avx2", "avx2" },
+	{ "AVX-512, the OS saves no ZMM state", L1_AVX_OS, L7_ERMS | bit_AVX2 | L7_AVX512, 0,
+	  0x7, "avx2", "avx2" },
+	{ "AVX-512 (Intel: at a lowered clock)", L1_AVX_OS, L7_ERMS | bit_AVX2 | L7_AVX512, 0,
+	  0xe7, "avx2", "avx512" },
+	{ "AVX-512 and AVX-VNNI", L1_AVX_OS, L7_ERMS | bit_AVX2 | L7_AVX512, 1u << 4, 0xe7,
+	  "avx512", "avx512" },
+};
+
+static const struct {
+	const char *what;
+	int amd, quirk;
+	unsigned int family, model;
+} cpu_models[] = {
+	{ "Ivy Bridge-EP", 0, 1, 6, 0x3e },
+	{ "Haswell-EP", 0, 1, 6, 0x3f },
+	{ "Broadwell-EP", 0, 1, 6, 0x4f },
+	{ "Skylake-SP / Cascade Lake / Cooper Lake", 0, 1, 6, 0x55 },
+	{ "Sapphire Rapids", 0, 0, 6, 0x8f },
+	{ "Coffee Lake", 0, 0, 6, 0x9e },
+	{ "Zen 4", 1, 0, 0x19, 0x11 },
+};
+
+/* Does the instruction at pc move a string (rep movs or rep stos)? */
+static int is_fast_string(const unsigned char *pc)
+{
+	int rep = 0;
+
+	for (;; pc++) {		/* prefixes: rep, operand size, REX */
+		if (*pc == 0xf3)
+			rep = 1;
+		else if (*pc != 0x66 && (*pc & 0xf0) != 0x40)
+			break;
+	}
+	return rep && (*pc == 0xa4 || *pc == 0xa5 || *pc == 0xaa || *pc == 0xab);
+}
+
+/*
+ * Which code an exception-table entry lies in: the nearest of these entry
+ * points at or below it (each .S file emits whole bodies, one after the
+ * other; copy_avx512.S emits the public entry points inside its bodies).
+ */
+static const char *owner_of(uintptr_t pc)
+{
+	const char *best = NULL;
+	uintptr_t at = 0;
+
+	for (size_t i = 0; i < copymc_arch_nbackends; i++) {
+		const struct copymc_backend *b = &copymc_arch_backends[i];
+		uintptr_t k = (uintptr_t)b->to_kernel, u = (uintptr_t)b->to_user;
+
+		if (k <= pc && k >= at)
+			at = k, best = b->name;
+		if (u <= pc && u >= at)
+			at = u, best = b->name;
+	}
+	if ((uintptr_t)copy_mc_to_kernel <= pc && (uintptr_t)copy_mc_to_kernel >= at)
+		at = (uintptr_t)copy_mc_to_kernel, best = "entry";
+	if ((uintptr_t)copy_mc_to_user <= pc && (uintptr_t)copy_mc_to_user >= at)
+		best = "entry";
+	return best;
+}
+
+/* How many table entries of this backend's code (or the entries) are string moves. */
+static size_t fast_strings_in(const char *name)
+{
+	size_t n = 0;
+
+	for (const struct copymc_extable_entry *e = __start_copymc_extable;
+	     e < __stop_copymc_extable; e++) {
+		uintptr_t pc = copymc_extable_insn(e);
+		const char *o = owner_of(pc);
+
+		if (o != NULL && strcmp(o, name) == 0 && is_fast_string((const unsigned char *)pc))
+			n++;
+	}
+	return n;
+}
+
+START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
+{
+	size_t checked = 0;
+
+	/* The scan below can see a string move: erms has one in each body. */
+	ck_assert_msg(fast_strings_in("erms") >= 2,
+		      "the fast-string scan finds no rep movsb in erms (%zu)",
+		      fast_strings_in("erms"));
+	ck_assert_uint_eq(fast_strings_in("entry"), 0);
+	for (size_t m = 0; m < sizeof cpu_models / sizeof cpu_models[0]; m++) {
+		for (size_t f = 0; f < sizeof feature_sets / sizeof feature_sets[0]; f++) {
+			struct copymc_x86_cpu c;
+			const char *want = cpu_models[m].amd ? feature_sets[f].amd
+							     : feature_sets[f].intel;
+			const char *got;
+
+			mock.amd = cpu_models[m].amd;
+			mock.family = cpu_models[m].family;
+			mock.model = cpu_models[m].model;
+			mock.leaf1_ecx = feature_sets[f].leaf1_ecx;
+			mock.leaf7_ebx = feature_sets[f].leaf7_ebx;
+			mock.leaf7_1_eax = feature_sets[f].leaf7_1_eax;
+			mock.xcr0 = feature_sets[f].xcr0;
+			copymc_x86_probe(&c, mock_cpuid, mock_xgetbv);
+			ck_assert_msg(c.fragile_quirk == cpu_models[m].quirk,
+				      "%s (model %#x): fragile quirk %d, want %d",
+				      cpu_models[m].what, cpu_models[m].model, c.fragile_quirk,
+				      cpu_models[m].quirk);
+			got = copymc_x86_choose(&c);
+			ck_assert_msg(strcmp(got, want) == 0, "%s, %s: default %s, want %s",
+				      cpu_models[m].what, feature_sets[f].what, got, want);
+			ck_assert_msg(copymc_backend_lookup(got) != NULL, "%s is not built", got);
+			/* No string move anywhere in the default's path. */
+			ck_assert_msg(fast_strings_in(got) == 0,
+				      "%s, %s: the default %s has %zu string moves",
+				      cpu_models[m].what, feature_sets[f].what, got,
+				      fast_strings_in(got));
+			checked++;
+		}
+	}
+	ck_assert_uint_eq(checked, 7 * 9);
+}
+END_TEST
+
+/* A CPU whose CPUID stops below leaf 7 gets the baseline. */
+static int short_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
+{
+	return leaf < 7 ? mock_cpuid(leaf, sub, r) : 0;
+}
+
+START_TEST(an_x86_64_cpu_without_leaf_7_gets_sse2)
+{
+	struct copymc_x86_cpu c;
+
+	mock.amd = 0, mock.family = 6, mock.model = 0x55;
+	mock.leaf1_ecx = L1_AVX_OS, mock.leaf7_ebx = L7_ERMS | bit_AVX2, mock.xcr0 = 7;
+	copymc_x86_probe(&c, short_cpuid, mock_xgetbv);
+	ck_assert_int_eq(c.avx2, 0);
+	ck_assert_int_eq(c.erms, 0);
+	ck_assert_str_eq(copymc_x86_choose(&c), "sse2");
 }
 END_TEST
 #endif
@@ -414,6 +632,8 @@ Suite *dispatch_suite(void)
 	tcase_add_test(tc, len_0_returns_0_and_touches_nothing_null_pointers_allowed);
 #if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
 	tcase_add_test(tc, len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body);
+	tcase_add_test(tc, the_x86_64_default_for_every_cpu_class_is_a_vector_backend);
+	tcase_add_test(tc, an_x86_64_cpu_without_leaf_7_gets_sse2);
 #endif
 	suite_add_tcase(s, tc);
 

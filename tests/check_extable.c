@@ -219,6 +219,7 @@ START_TEST(write_entries_are_only_in_copy_mc_to_user_bodies)
 		{ "erms", (uintptr_t)copymc_erms_to_kernel, (uintptr_t)copymc_erms_to_user },
 		{ "fragile", (uintptr_t)copymc_fragile_to_kernel,
 		  (uintptr_t)copymc_fragile_to_user },
+		{ "sse2", (uintptr_t)copymc_sse2_to_kernel, (uintptr_t)copymc_sse2_to_user },
 		{ "avx2", (uintptr_t)copymc_avx2_to_kernel, (uintptr_t)copymc_avx2_to_user },
 		/* copy_avx512.S puts copy_mc_to_kernel, whose avx512 body is
 		   also a _to_kernel body, between these two. */

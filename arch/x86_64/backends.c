@@ -1,10 +1,10 @@
 /*
- * backends.c (x86_64) - the x86_64 backends and the run-time default.
- * The Xeon generations whose machine-check recovery does not cover
- * fast-string instructions get the word loop, as in the kernel; other CPUs
- * get 64-byte vectors where AVX-512 runs at full speed, else 32-byte
- * vectors where the CPU and the OS support AVX2, else rep movsb where the
- * CPU has ERMS, else the word loop.
+ * backends.c (x86_64) - the x86_64 backends and the run-time default: the
+ * widest vector backend this CPU and OS run at full speed (64-byte vectors
+ * where AVX-512 does, else 32-byte ones where AVX2 does, else 16-byte
+ * SSE2 ones, which every x86_64 has).  No default uses a fast-string
+ * instruction (rep movs), on the quirk Xeons or anywhere: erms and the
+ * kernel's word loop (fragile) are named choices only.
  */
 #include "backends.h"
 
@@ -16,6 +16,7 @@ static int avx512_usable(void);
 
 const struct copymc_backend copymc_arch_backends[] = {
 	{ "erms", copymc_erms_to_kernel, copymc_erms_to_user, NULL },
+	{ "sse2", copymc_sse2_to_kernel, copymc_sse2_to_user, NULL },
 	{ "fragile", copymc_fragile_to_kernel, copymc_fragile_to_user, NULL },
 	{ "avx2", copymc_avx2_to_kernel, copymc_avx2_to_user, avx2_usable },
 	{ "avx512", copymc_avx512_to_kernel, copymc_avx512_to_user, avx512_usable },
@@ -24,9 +25,13 @@ const size_t copymc_arch_nbackends =
 	sizeof copymc_arch_backends / sizeof copymc_arch_backends[0];
 
 /*
- * Intel family 6 models for which the kernel enables its fragile copy:
- * Ivy Bridge-EP, Haswell-EP, Broadwell-EP and Skylake-SP Xeons, where a
- * machine check taken inside a fast-string copy is not recoverable.
+ * Intel family 6 models for which the kernel copies by its word loop
+ * (copy_mc_fragile): Ivy Bridge-EP, Haswell-EP, Broadwell-EP and the
+ * Skylake-SP family (Cascade Lake, Cooper Lake), where a machine check
+ * taken inside a fast-string copy is not recoverable.  The kernel's other
+ * reason, that copy_mc may not touch vector registers, does not hold in
+ * user space: on these parts the default is a vector backend too, which
+ * no rep movs can reach (copymc_x86_choose).
  */
 static const unsigned char fragile_quirk_models[] = { 0x3e, 0x3f, 0x4f, 0x55 };
 
@@ -34,13 +39,7 @@ static const unsigned char fragile_quirk_models[] = { 0x3e, 0x3f, 0x4f, 0x55 };
 #define VENDOR_AMD(b) ((b) == 0x68747541)	/* "Auth"enticAMD */
 
 /* What this CPU and OS can do, probed once (CPUID traps in a VM: slow). */
-static struct {
-	int fragile_quirk;	/* a model on the list above */
-	int erms;		/* rep movsb is fast */
-	int avx2;		/* AVX2, and the OS saves YMM state */
-	int avx512;		/* AVX-512F and VL, and the OS saves ZMM and opmask state */
-	int avx512_fast;	/* ... and 512-bit moves run at full clock */
-} cpu;
+static struct copymc_x86_cpu cpu;
 static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 
 /*
@@ -86,42 +85,73 @@ static unsigned long long xgetbv0(void)
 	return ((unsigned long long)hi << 32) | lo;
 }
 
-static void probe_cpu(void)
+static int real_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
 {
-	unsigned int eax, ebx, ecx, edx, vb, vc, vd;
+	if ((unsigned int)__get_cpuid_max(leaf & 0x80000000, NULL) < leaf)
+		return 0;
+	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+	return 1;
+}
+
+void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpuid,
+		      unsigned long long (*xgetbv)(void))
+{
+	unsigned int v[4], r[4];
 	unsigned long long xcr0 = 0;
 
-	if (!__get_cpuid(0, &eax, &vb, &vc, &vd))
+	*c = (struct copymc_x86_cpu){ 0 };
+	if (!cpuid(0, 0, v) || !cpuid(1, 0, r))
 		return;
-	if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
-		return;
-	if (VENDOR_INTEL(vb, vc, vd) && ((eax >> 8) & 0xf) == 6) {
-		unsigned int model = ((eax >> 4) & 0xf) | ((eax >> 12) & 0xf0);
+	c->intel = VENDOR_INTEL(v[1], v[2], v[3]);
+	c->amd = VENDOR_AMD(v[1]);
+	if (c->intel && ((r[0] >> 8) & 0xf) == 6) {
+		unsigned int model = ((r[0] >> 4) & 0xf) | ((r[0] >> 12) & 0xf0);
 
 		for (size_t i = 0; i < sizeof fragile_quirk_models; i++)
-			cpu.fragile_quirk |= model == fragile_quirk_models[i];
+			c->fragile_quirk |= model == fragile_quirk_models[i];
 	}
 	/* The OS must save the vector state, or the first ymm access is #UD. */
-	if ((ecx & bit_OSXSAVE) && (ecx & bit_AVX))
-		xcr0 = xgetbv0();
-	if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+	if ((r[2] & bit_OSXSAVE) && (r[2] & bit_AVX))
+		xcr0 = xgetbv();
+	if (!cpuid(7, 0, r))
 		return;
-	cpu.erms = (ebx >> 9) & 1;
-	cpu.avx2 = (ebx & bit_AVX2) && (xcr0 & 6) == 6;			/* XMM, YMM */
-	cpu.avx512 = cpu.avx2 && (ebx & bit_AVX512F) && (ebx & bit_AVX512VL) &&
-		     (xcr0 & 0xe0) == 0xe0;				/* opmask, ZMM */
+	c->erms = (r[1] >> 9) & 1;
+	c->avx2 = (r[1] & bit_AVX2) && (xcr0 & 6) == 6;			/* XMM, YMM */
+	c->avx512 = c->avx2 && (r[1] & bit_AVX512F) && (r[1] & bit_AVX512VL) &&
+		    (xcr0 & 0xe0) == 0xe0;				/* opmask, ZMM */
 	/*
 	 * 512-bit moves at full speed: on AMD (Zen 4 on, the first with
 	 * AVX-512), and on Intel CPUs that also have AVX-VNNI (Sapphire
 	 * Rapids on); older Intel server cores lower their clock for them.
 	 * glibc draws the same line for its own memcpy.
 	 */
-	if (cpu.avx512 && VENDOR_AMD(vb))
-		cpu.avx512_fast = 1;
-	else if (cpu.avx512 && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx))
-		cpu.avx512_fast = (eax >> 4) & 1;	/* AVX-VNNI */
+	if (c->avx512 && c->amd)
+		c->avx512_fast = 1;
+	else if (c->avx512 && cpuid(7, 1, r))
+		c->avx512_fast = (r[0] >> 4) & 1;	/* AVX-VNNI */
+}
+
+const char *copymc_x86_choose(const struct copymc_x86_cpu *c)
+{
+	/*
+	 * The quirk models get the same answer: a vector body has no
+	 * fast-string instruction, so the kernel's reason for its word loop
+	 * there (no recovery from a machine check inside rep movs) does not
+	 * reach it.  fragile_quirk is probed all the same, so that the
+	 * table's test covers every quirk model.
+	 */
+	if (c->avx512_fast)
+		return "avx512";
+	if (c->avx2)
+		return "avx2";
+	return "sse2";
+}
+
+static void probe_cpu(void)
+{
+	copymc_x86_probe(&cpu, real_cpuid, xgetbv0);
 	if (cpu.avx2) {
-		size_t llc = largest_cache(VENDOR_AMD(vb));
+		size_t llc = largest_cache(cpu.amd);
 
 		if (llc >= ((size_t)2 << 20))
 			copymc_nt_threshold = llc / 2;
@@ -143,11 +173,5 @@ static int avx512_usable(void)
 const char *copymc_arch_default(void)
 {
 	pthread_once(&cpu_once, probe_cpu);
-	if (cpu.fragile_quirk)
-		return "fragile";
-	if (cpu.avx512_fast)
-		return "avx512";
-	if (cpu.avx2)
-		return "avx2";
-	return cpu.erms ? "erms" : "fragile";
+	return copymc_x86_choose(&cpu);
 }

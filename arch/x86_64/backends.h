@@ -11,9 +11,30 @@ size_t copymc_erms_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDD
 size_t copymc_erms_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_fragile_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_fragile_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_avx2_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_avx2_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_avx512_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+
+/*
+ * The default's choice, apart from the CPUID instruction so that the unit
+ * tests can feed it any CPU (tests/check_dispatch.c).  cpuid fills r with
+ * eax, ebx, ecx, edx of leaf and subleaf, and returns 0 for a leaf past
+ * the CPU's maximum; xgetbv returns XCR0 (called only if OSXSAVE is set).
+ */
+struct copymc_x86_cpu {
+	int intel, amd;		/* the vendor */
+	int fragile_quirk;	/* a model for which the kernel uses its word loop */
+	int erms;		/* rep movsb is fast */
+	int avx2;		/* AVX2, and the OS saves YMM state */
+	int avx512;		/* AVX-512F and VL, and the OS saves ZMM and opmask state */
+	int avx512_fast;	/* ... and 512-bit moves run at full clock */
+};
+typedef int (*copymc_cpuid_fn)(unsigned int leaf, unsigned int sub, unsigned int r[4]);
+void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpuid,
+		      unsigned long long (*xgetbv)(void)) COPYMC_HIDDEN;
+const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
 
 #endif /* COPYMC_X86_64_BACKENDS_H */

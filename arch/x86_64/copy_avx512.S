@@ -10,22 +10,26 @@
  *
  * Also the library's public entry points on x86_64: copy_mc_to_kernel and
  * copy_mc_to_user are this body with one test in front while avx512 is
- * the active backend; otherwise they jump straight to the avx2 body when
- * that is active, or go through the dispatcher's indirect jump
+ * the active backend; otherwise they jump straight to the avx2 or the
+ * sse2 body when that is active, or go through the dispatcher's indirect jump
  * (generic/dispatch.c).  A copy of 8 to 128 bytes takes 8 to 10 cycles;
  * the dispatcher's test and indirect jump cost one or two of them.
  */
 #include "copy_vector.h"
 
 /*
- * ELSEWHERE slot, avx2, dispatch: where the entry points go while avx512
- * is not the active backend: straight to the avx2 body when that is in
- * the dispatcher's slot, else to the dispatcher, which jumps through it.
+ * ELSEWHERE slot, avx2, sse2, dispatch: where the entry points go while
+ * avx512 is not the active backend: straight to the avx2 or sse2 body
+ * when that is in the dispatcher's slot (both take len 0), else to the
+ * dispatcher, which jumps through it.
  */
-.macro ELSEWHERE slot, avx2, dispatch
+.macro ELSEWHERE slot, avx2, sse2, dispatch
 	leaq	\avx2(%rip), %rax
 	cmpq	%rax, \slot(%rip)
 	je	\avx2
+	leaq	\sse2(%rip), %rax
+	cmpq	%rax, \slot(%rip)
+	je	\sse2
 	jmp	\dispatch
 .endm
 
@@ -49,9 +53,11 @@
 	.text
 	.p2align 12
 .Lelsewhere_to_kernel:
-	ELSEWHERE copymc_to_kernel_fn, copymc_avx2_to_kernel, copymc_dispatch_to_kernel
+	ELSEWHERE copymc_to_kernel_fn, copymc_avx2_to_kernel, copymc_sse2_to_kernel, \
+		copymc_dispatch_to_kernel
 .Lelsewhere_to_user:
-	ELSEWHERE copymc_to_user_fn, copymc_avx2_to_user, copymc_dispatch_to_user
+	ELSEWHERE copymc_to_user_fn, copymc_avx2_to_user, copymc_sse2_to_user, \
+		copymc_dispatch_to_user
 
 	.p2align 6
 	VECTOR_COPY copymc_avx512_to_kernel, 0, 64, vmovdqu64, , \

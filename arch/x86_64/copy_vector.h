@@ -1,6 +1,7 @@
 /*
- * copy_vector.h - the body of the x86_64 vector backends (copy_avx2.S,
- * copy_avx512.S) as one assembler macro over the vector width: memcpy's
+ * copy_vector.h - the body of the x86_64 vector backends (copy_sse2.S,
+ * copy_avx2.S, copy_avx512.S) as one assembler macro over the vector
+ * width: memcpy's
  * shape, with every load and store in the exception table and an exact
  * byte retry of the block a fault hit.  Included from assembly only.
  */
@@ -69,7 +70,10 @@
  * lvec-byte registers l0..l3, loaded with lmovu and stored with lmova (or
  * non-temporal stores) to lvec-aligned destinations.  vzu is what to do
  * before returning: vzeroupper after VEX ymm code, nothing when only EVEX
- * registers 16-31 were written (they leave no dirty upper state).
+ * registers 16-31 or legacy SSE xmm registers were written (they leave no
+ * dirty upper state).  With 16-byte vectors (SSE2, no VEX anywhere) h0
+ * and h1 are general registers moved with movq, and the non-temporal
+ * stores are movntdq.
  *
  * Entry: rdi = dst, rsi = src, rdx = len (0 allowed: nothing is touched),
  * DF clear.  For the whole copy r8 = dst, r9 = src, rdx = len (the signal
@@ -176,8 +180,10 @@
 	cmpl	$16, %edx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jae .L16_31\@
 	.endif
+	.if \vec > 16
 	cmpl	$8, %edx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jae .L8_15\@
+	.endif
 	cmpl	$4, %edx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jae .L4_7\@
 	cmpl	$1, %edx
@@ -187,10 +193,17 @@
 	ret
 	.p2align 5
 .Lhalf\@:
+	.if \vec == 16
+	RDA	.Lfix_rest\@, movq (%rsi), \h0
+	RDA	.Lfix_rest\@, movq -8(%rsi,%rdx), \h1
+	WRA	\wkind, .Lfix_rest\@, movq \h0, (%rdi)
+	WRA	\wkind, .Lfix_rest\@, movq \h1, -8(%rdi,%rdx)
+	.else
 	RDA	.Lfix_rest\@, \movu (%rsi), \h0
 	RDA	.Lfix_rest\@, \movu -\vec/2(%rsi,%rdx), \h1
 	WRA	\wkind, .Lfix_rest\@, \movu \h0, (%rdi)
 	WRA	\wkind, .Lfix_rest\@, \movu \h1, -\vec/2(%rdi,%rdx)
+	.endif
 	xorl	%eax, %eax	/* a VEX.128 or EVEX move leaves no dirty upper state */
 	ret
 	.if \vec > 32
@@ -203,6 +216,7 @@
 	xorl	%eax, %eax
 	ret
 	.endif
+	.if \vec > 16
 	.p2align 5
 .L8_15\@:
 	RDA	.Lfix_rest\@, movq (%rsi), %rax
@@ -211,6 +225,7 @@
 	WRA	\wkind, .Lfix_rest\@, movq %rcx, -8(%rdi,%rdx)
 	xorl	%eax, %eax
 	ret
+	.endif
 	.p2align 5
 .L4_7\@:
 	RDA	.Lfix_rest\@, movl (%rsi), %eax
@@ -310,10 +325,17 @@
 	RDA	.Lfix_ld1\@, \lmovu \lvec(%rsi), \l1
 	RDA	.Lfix_ld2\@, \lmovu 2*\lvec(%rsi), \l2
 	RDA	.Lfix_ld3\@, \lmovu 3*\lvec(%rsi), \l3
+	.if \lvec == 16		/* legacy SSE2: no VEX encoding */
+	WRA	\wkind, .Lfix_st0\@, movntdq \l0, (%rdi)
+	WRA	\wkind, .Lfix_st1\@, movntdq \l1, \lvec(%rdi)
+	WRA	\wkind, .Lfix_st2\@, movntdq \l2, 2*\lvec(%rdi)
+	WRA	\wkind, .Lfix_st3\@, movntdq \l3, 3*\lvec(%rdi)
+	.else
 	WRA	\wkind, .Lfix_st0\@, vmovntdq \l0, (%rdi)
 	WRA	\wkind, .Lfix_st1\@, vmovntdq \l1, \lvec(%rdi)
 	WRA	\wkind, .Lfix_st2\@, vmovntdq \l2, 2*\lvec(%rdi)
 	WRA	\wkind, .Lfix_st3\@, vmovntdq \l3, 3*\lvec(%rdi)
+	.endif
 	addq	$4*\lvec, %rsi
 	addq	$4*\lvec, %rdi
 	cmpq	%r10, %rdi
