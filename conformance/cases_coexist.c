@@ -54,6 +54,8 @@
  */
 #if defined(__aarch64__)
 #define ABI_MINSIGSTKSZ 5120
+#elif defined(__powerpc64__)
+#define ABI_MINSIGSTKSZ 8192	/* a real kernel refuses less (qemu-user takes 2048) */
 #else
 #define ABI_MINSIGSTKSZ 2048
 #endif

@@ -189,6 +189,117 @@ static void alignment_check(const struct case_ctx *c)
 }
 #endif
 
+/* ---- aarch64: real MTE tag check faults (scripts/conformance-system's aarch64-mte) ---- */
+
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+
+#ifndef HWCAP2_MTE
+#define HWCAP2_MTE (1UL << 18)
+#endif
+#ifndef PROT_MTE
+#define PROT_MTE 0x20
+#endif
+#ifndef PR_SET_TAGGED_ADDR_CTRL
+#define PR_SET_TAGGED_ADDR_CTRL 55
+#endif
+#ifndef PR_TAGGED_ADDR_ENABLE
+#define PR_TAGGED_ADDR_ENABLE (1UL << 0)
+#endif
+#ifndef PR_MTE_TCF_SYNC
+#define PR_MTE_TCF_SYNC (1UL << 1)
+#endif
+#ifndef PR_MTE_TCF_ASYNC
+#define PR_MTE_TCF_ASYNC (1UL << 2)
+#endif
+#ifndef PR_MTE_TAG_SHIFT
+#define PR_MTE_TAG_SHIFT 3
+#endif
+
+enum { SUBJ_NO_MTE = 95 };
+
+/* The allocation tag of the 16-byte granule at p becomes tag (STG). */
+static void mte_set_tag(unsigned char *p, unsigned int tag)
+{
+	uintptr_t t = (uintptr_t)p | ((uintptr_t)tag << 56);
+
+	/* stg x0, [x0], encoded: no assembler option for MTE needed */
+	__asm__ volatile("mov x0, %0\n\t.inst 0xd9200800" : : "r"(t) : "x0", "memory");
+}
+
+struct mte_arg {
+	const struct entry *e;
+	int async;
+	const char *what;
+};
+
+/*
+ * A 256-byte copy from PROT_MTE memory whose granules from byte 96 on
+ * carry tag 3, through a pointer with tag 0: the load of byte 96 is a tag
+ * check fault.  Synchronous checks report it at that load (SEGV_MTESERR);
+ * asynchronous ones at the next entry into the kernel (SEGV_MTEAERR,
+ * si_addr 0), so the copy may finish first: a system call after it makes
+ * the report arrive.
+ */
+static int mte_subject(void *p)
+{
+	struct mte_arg *a = p;
+	const size_t len = 256, at = 96;
+	unsigned long ctrl = PR_TAGGED_ADDR_ENABLE | (a->async ? PR_MTE_TCF_ASYNC : PR_MTE_TCF_SYNC) |
+			     (0xfffeUL << PR_MTE_TAG_SHIFT);
+	unsigned char *src, *dst;
+	size_t r;
+
+	copy_mc_init();
+	if (prctl(PR_SET_TAGGED_ADDR_CTRL, ctrl, 0, 0, 0) != 0)
+		return SUBJ_NO_MTE;
+	src = mmap(NULL, plat.page, PROT_READ | PROT_WRITE | PROT_MTE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	dst = mmap(NULL, plat.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (src == MAP_FAILED || dst == MAP_FAILED)
+		return SUBJ_NO_MTE;
+	memset(src, 0x5a, len);
+	for (size_t g = at; g < len; g += 16)
+		mte_set_tag(src + g, 3);
+	subject_mark();
+	r = a->e->copy(dst, src, len);
+	syscall(SYS_getppid);
+	if (r != 0) {
+		fail(0, "%s: %s returned r == %zu (recovered a rejected fault)", a->what, a->e->name, r);
+		return SUBJ_RECOVERED;
+	}
+	fail(0, "%s: %s returned 0 and no tag check fault arrived", a->what, a->e->name);
+	return SUBJ_SURVIVED;
+}
+
+static void mte_reject(const struct case_ctx *c)
+{
+	struct subject_result res;
+	char what[200];
+	int code = c->param ? SEGV_MTEAERR : SEGV_MTESERR;
+
+	if (!(getauxval(AT_HWCAP2) & HWCAP2_MTE)) {
+		skip(0, "no MTE here (HWCAP2_MTE unset: a CPU or machine without it; "
+		     "scripts/conformance-system runs aarch64-mte on qemu's virt,mte=on)");
+		return;
+	}
+	snprintf(what, sizeof what, "%s: a %s tag check fault reading src at byte 96 of 256", c->e->name,
+		 c->param ? "asynchronous" : "synchronous");
+	struct mte_arg a = { c->e, c->param, what };
+	subject_run_observed(mte_subject, &a, &res);
+	if (WIFEXITED(res.status) && WEXITSTATUS(res.status) == SUBJ_NO_MTE) {
+		fail(0, "%s: HWCAP2_MTE is set, yet tagged memory could not be set up (prctl or mmap PROT_MTE)",
+		     what);
+		return;
+	}
+	expect_death(0, what, &res, SIGSEGV);
+	/* The case is about this fault: the kernel must have raised it. */
+	if (res.traced && res.have_first && res.first.si_code != code)
+		fail(0, "%s: the first SIGSEGV was %s, not %s", what, code_str(SIGSEGV, res.first.si_code),
+		     code_str(SIGSEGV, code));
+}
+#endif
+
 /* ---- SIGSEGV/SIGBUS sent by software to a thread inside a long copy ---- */
 
 enum { BY_KILL, BY_TGKILL, BY_SIGQUEUE, BY_FORGED };
@@ -404,6 +515,12 @@ const struct case_def cases_reject[] = {
 	  noncanonical, PER_ENTRY | TO_USER_ONLY | X86_64_ONLY, 1, NULL },
 	{ "EFLAGS.AC alignment check (SIGBUS BUS_ADRALN) on a misaligned dst", { "is not recovered: dies of SIGBUS" },
 	  alignment_check, PER_ENTRY | X86_64_ONLY, 0, "fragile" },
+#endif
+#if defined(__aarch64__)
+	{ "src MTE tag mismatch, synchronous checks (real SIGSEGV SEGV_MTESERR)",
+	  { "is not recovered: dies of SIGSEGV with its siginfo" }, mte_reject, PER_ENTRY, 0, NULL },
+	{ "src MTE tag mismatch, asynchronous checks (real SIGSEGV SEGV_MTEAERR)",
+	  { "is not recovered: dies of SIGSEGV with its siginfo" }, mte_reject, PER_ENTRY, 1, NULL },
 #endif
 	INJ(0, "SIGBUS BUS_ADRALN"),
 	INJ(1, "SIGBUS BUS_MCEERR_AO"),
