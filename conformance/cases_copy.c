@@ -154,6 +154,165 @@ static void zero_length(const struct case_ctx *c)
 	area_free(&rw);
 }
 
+/* ---- aarch64: the backend's entries are BTI landing pads ---- */
+
+#if defined(__aarch64__)
+#include <copymc.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+
+#ifndef HWCAP2_BTI
+#define HWCAP2_BTI (1UL << 17)
+#endif
+#ifndef PROT_BTI
+#define PROT_BTI 0x10
+#endif
+#define BTI_C 0xd503245fu	/* bti c */
+
+enum { SUBJ_BTI_SHARED = 96, SUBJ_BTI_NONE = 97 };
+
+static sigjmp_buf bti_back;
+static volatile uintptr_t bti_pc;
+
+static void bti_locate_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	bti_pc = (uintptr_t)((ucontext_t *)uc)->uc_mcontext.pc;
+	siglongjmp(bti_back, 1);
+}
+
+struct bti_arg {
+	int stray;		/* branch past the landing pad instead of copying */
+	uintptr_t entry;	/* out: the body's entry, for the report */
+};
+
+/*
+ * The body's code: the pc of a fault in it (a handler over the library's
+ * sees it first), and the bti c before that, at most 1 KiB back, is the
+ * body's entry.  Its pages become PROT_READ | PROT_EXEC | PROT_BTI: an
+ * indirect branch into them must land on a landing pad.
+ */
+static int bti_guard(struct bti_arg *a, unsigned char *edge, uintptr_t *entry)
+{
+	struct sigaction sa, old;
+	unsigned char dst[64];
+	uintptr_t pg = plat.page, start, end;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = bti_locate_handler;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old);
+	if (sigsetjmp(bti_back, 1) == 0)
+		(void)copy_mc_to_kernel(dst, edge - 8, 16);
+	sigaction(SIGSEGV, &old, NULL);
+	*entry = 0;
+	for (uintptr_t p = bti_pc & ~(uintptr_t)3; p + 1024 > bti_pc && p >= 4; p -= 4)
+		if (*(const uint32_t *)p == BTI_C) {
+			*entry = p;
+			break;
+		}
+	a->entry = *entry;
+	if (*entry == 0)
+		return SUBJ_BTI_NONE;
+	start = *entry & ~(pg - 1);
+	end = (bti_pc + pg) & ~(pg - 1);
+	/* An entry point on those pages is a C function, a landing pad only
+	   when built with -mbranch-protection. */
+	for (uintptr_t f = (uintptr_t)copy_mc_to_kernel, i = 0; i < 2;
+	     i++, f = (uintptr_t)copy_mc_to_user)
+		if (f >= start && f < end)
+			return SUBJ_BTI_SHARED;
+	if (mprotect((void *)start, end - start, PROT_READ | PROT_EXEC | PROT_BTI) != 0)
+		return SUBJ_SETUP;
+	return 0;
+}
+
+static int bti_subject(void *p)
+{
+	struct bti_arg *a = p;
+	struct area src;
+	char why[200];
+	unsigned char dst[4096];
+	uintptr_t entry;
+	int r;
+
+	copy_mc_init();
+	if (area_make(&src, F_PROT_NONE, sizeof dst, plat.page, why, sizeof why) != 0)
+		return SUBJ_SETUP;
+	pattern_fill(src.lo, src.good, 7);
+	r = bti_guard(a, src.edge, &entry);
+	if (r != 0)
+		return r;
+	subject_mark();
+	if (a->stray) {
+		/* An indirect call to the instruction after the pad: SIGILL. */
+		size_t (*volatile stray)(void *, const void *, size_t) =
+			(size_t (*)(void *, const void *, size_t))(entry + 4);
+		stray(dst, src.lo, 16);
+		return SUBJ_SURVIVED;
+	}
+	/* The entry points reach the body by the dispatcher's indirect call. */
+	for (size_t i = 0; i < 6; i++) {
+		static const size_t lens[] = { 1, 7, 64, 300, 1000, 4096 };
+		size_t n = lens[i];
+
+		memset(dst, 0, sizeof dst);
+		if (copy_mc_to_kernel(dst, src.lo, n) != 0 || memcmp(dst, src.lo, n) != 0 ||
+		    copy_mc_to_user(dst, src.lo, n) != 0 || memcmp(dst, src.lo, n) != 0) {
+			fail(1, "a %zu-byte copy with the body's pages PROT_BTI went wrong", n);
+			return SUBJ_FAILED;
+		}
+	}
+	return 0;
+}
+
+static void bti_landing_pads(const struct case_ctx *c)
+{
+	struct subject_result res;
+	struct bti_arg a = { 1, 0 };
+	char st[120];
+
+	(void)c;
+	if (!(getauxval(AT_HWCAP2) & HWCAP2_BTI)) {
+		skip(0, "no BTI here (HWCAP2_BTI unset)");
+		skip(1, "no BTI here (HWCAP2_BTI unset)");
+		return;
+	}
+	subject_run_observed(bti_subject, &a, &res);
+	if (WIFEXITED(res.status) && WEXITSTATUS(res.status) == SUBJ_BTI_NONE) {
+		fail(0, "no bti c within 1 KiB before the backend's first load (pc %p)", (void *)bti_pc);
+		return;
+	}
+	if (WIFEXITED(res.status) && WEXITSTATUS(res.status) == SUBJ_BTI_SHARED) {
+		skip(0, "copy_mc_to_kernel or copy_mc_to_user shares a page with the backend body, and is a "
+		     "landing pad only when built with -mbranch-protection");
+		skip(1, "the same");
+		return;
+	}
+	if (WIFEXITED(res.status) && WEXITSTATUS(res.status) == SUBJ_SURVIVED) {
+		skip(0, "PROT_BTI is accepted but not enforced here: a branch past the landing pad ran");
+		skip(1, "BTI is not enforced here");
+		return;
+	}
+	if (!(WIFSIGNALED(res.status) && WTERMSIG(res.status) == SIGILL)) {
+		fail(0, "an indirect call past the body's landing pad: expected death by SIGILL, got %s",
+		     status_str(res.status, st, sizeof st));
+		return;
+	}
+	a.stray = 0;
+	subject_run_observed(bti_subject, &a, &res);
+	if (!WIFEXITED(res.status) || WEXITSTATUS(res.status) != 0)
+		fail(1, "copies with the body's pages PROT_BTI: %s (SIGILL: an entry without a landing pad)",
+		     status_str(res.status, st, sizeof st));
+}
+#endif
+
 const struct case_def cases_copy[] = {
 	{ "without a fault, every length 0..4 pages and misalignment 0..63",
 	  { "r == 0: all len bytes were copied (dst[0..len) equals src[0..len))",
@@ -164,5 +323,11 @@ const struct case_def cases_copy[] = {
 	  edge_sweep, PER_ENTRY, 0, NULL },
 	{ "len == 0 returns 0 and touches nothing (NULL pointers allowed)",
 	  { NULL }, zero_length, PER_ENTRY, 0, NULL },
+#if defined(__aarch64__)
+	{ "the backend's pages mapped PROT_BTI (branch target identification enforced)",
+	  { "enforced: an indirect call past the entry's landing pad dies of SIGILL",
+	    "copies through both entry points still complete (the body's entries are bti c)" },
+	  bti_landing_pads, 0, 0, "aarch64" },
+#endif
 	{ NULL, { NULL }, NULL, 0, 0, NULL }
 };
