@@ -38,11 +38,13 @@ for ld in $linkers; do
 	d=$tmp/$ld
 	mkdir -p "$d"
 	# shellcheck disable=SC2086
-	if ! $CC $CFLAGS $LDFLAGS -fuse-ld="$ld" -Wl,--gc-sections -o "$d/probe" \
-		"$tmp/probe.c" >"$d/probe.log" 2>&1; then
+	# A program without the library must link and run: musl-gcc's static
+	# links with lld, for one, give programs that crash at once.
+	if ! { $CC $CFLAGS $LDFLAGS -fuse-ld="$ld" -Wl,--gc-sections -o "$d/probe" \
+		"$tmp/probe.c" && "$d/probe"; } >"$d/probe.log" 2>&1; then
 		case " $required " in
-		*" $ld "*) echo "FAIL: $ld: $CC cannot link with it:"; status=1 ;;
-		*) echo "SKIP $ld: $CC cannot link with it:" ;;
+		*" $ld "*) echo "FAIL: $ld: $CC cannot link a working program with it:"; status=1 ;;
+		*) echo "SKIP $ld: $CC cannot link a working program with it (without the library):" ;;
 		esac
 		sed 's/^/    /' "$d/probe.log"
 		continue
