@@ -7,6 +7,8 @@
  *   copymc-bench [--quick] [--csv | --md] [--csv-file FILE] [--reps N]
  *                [--processes N] [--size BYTES]... [--offsets SRC,DST]
  *                [--only VARIANT,...] [--no-faults | --faults-only]
+ *                [--fault-kinds page,memory-error]
+ *                [--versus glibc-default|glibc-avx2|glibc-sse2]
  *
  * Every variant runs in each repetition, in a rotating order, so that
  * drift of the machine hits them all alike; the repetitions are spread
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -236,34 +239,88 @@ static long calibrate(const struct variant *v, void *dst, const void *src, size_
 /* The cost of a fault.                                                 */
 
 /*
- * The faulting copy: FAULT_LEN bytes whose source turns PROT_NONE after
- * about 2 KiB, with src and dst placed as in the throughput table.
+ * The faulting copy: FAULT_LEN bytes whose source page after about 2 KiB
+ * faults, with src and dst placed as in the throughput table.  Two kinds
+ * of fault: a page fault (the page is PROT_NONE: SIGSEGV with the exact
+ * address), and a memory error (SIGBUS BUS_MCEERR_AR, whose si_addr the
+ * library does not trust to the byte).  A memory error is real poison
+ * where the kernel takes MADV_HWPOISON (root, CONFIG_MEMORY_FAILURE: the
+ * guests of scripts/conformance-system --bench), and otherwise the page
+ * fault rewritten into one by a tracer, which adds a tracer stop to every
+ * signal, the bare one's included.
  */
 #define FAULT_LEN 4096
 #define FAULT_OK(pi) (2048 - placements[pi].src_off)
+
+#ifndef MADV_HWPOISON
+# define MADV_HWPOISON 100
+#endif
+#ifndef BUS_MCEERR_AR
+# define BUS_MCEERR_AR 4
+#endif
+
+enum fault_src { SRC_PAGE, SRC_POISON, SRC_INJECT, SRC_NONE };
+static const char *const src_title[] = {
+	[SRC_PAGE] = "page fault: the source turns PROT_NONE",
+	[SRC_POISON] = "memory error: real poison (MADV_HWPOISON), SIGBUS BUS_MCEERR_AR",
+	[SRC_INJECT] = "memory error: the page fault rewritten by a tracer into SIGBUS "
+		       "BUS_MCEERR_AR (every signal, bare included, pays a tracer stop)",
+};
+static const char *const src_csv[] = {
+	[SRC_PAGE] = "page-fault", [SRC_POISON] = "memory-error-poison",
+	[SRC_INJECT] = "memory-error-injected",
+};
 
 /*
  * The bare round trip: one faulting load, and a handler that only moves
  * the pc past it.  Needs the load's address and the context's pc, so it
  * exists where this file knows both.
  */
-#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(__x86_64__)
+# define BARE_LOAD "movb (%rdi), %al"
+# define BARE_PC(uc) ((uc)->uc_mcontext.gregs[REG_RIP])
+#elif defined(__i386__)
+# define BARE_LOAD "movl 4(%esp), %eax\n\tmovb (%eax), %al"
+# define BARE_PC(uc) ((uc)->uc_mcontext.gregs[REG_EIP])
+#elif defined(__aarch64__)
+# define BARE_LOAD "ldrb w1, [x0]"
+# define BARE_PC(uc) ((uc)->uc_mcontext.pc)
+#elif defined(__arm__)
+# define BARE_LOAD "ldrb r1, [r0]"
+# define BARE_PC(uc) ((uc)->uc_mcontext.arm_pc)
+#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
+# define BARE_LOAD "lbz 4, 0(3)"
+# define BARE_PC(uc) ((uc)->uc_mcontext.gp_regs[32])
+#elif defined(__s390x__)
+# define BARE_LOAD "ic %r1, 0(%r2)"
+# define BARE_PC(uc) ((uc)->uc_mcontext.psw.addr)
+#elif defined(__riscv) && __riscv_xlen == 64
+# define BARE_LOAD "lbu a1, 0(a0)"
+# define BARE_PC(uc) ((uc)->uc_mcontext.__gregs[0])
+#endif
+
+#ifdef BARE_LOAD
 # define HAVE_BARE 1
+# if defined(__x86_64__) || defined(__i386__)
+#  define BARE_RET "ret"
+# elif defined(__powerpc64__)
+#  define BARE_RET "blr"
+# elif defined(__s390x__)
+#  define BARE_RET "br %r14"
+# elif defined(__arm__)
+#  define BARE_RET "bx lr"
+# else
+#  define BARE_RET "ret"
+# endif
 extern const char copymc_bench_resume[];
 void copymc_bench_fault_load(const void *p);
 __asm__(".text\n"
 	".globl copymc_bench_fault_load\n"
 	".type copymc_bench_fault_load, %function\n"
 	"copymc_bench_fault_load:\n"
-# if defined(__x86_64__)
-	"	movb (%rdi), %al\n"
+	"\t" BARE_LOAD "\n"
 	"copymc_bench_resume:\n"
-	"	ret\n"
-# else
-	"	ldrb w1, [x0]\n"
-	"copymc_bench_resume:\n"
-	"	ret\n"
-# endif
+	"\t" BARE_RET "\n"
 	".size copymc_bench_fault_load, . - copymc_bench_fault_load\n"
 	".section .note.GNU-stack, \"\", %progbits\n"
 	".text\n");
@@ -274,11 +331,7 @@ static void bare_handler(int sig, siginfo_t *info, void *ucontext)
 
 	(void)sig;
 	(void)info;
-# if defined(__x86_64__)
-	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)copymc_bench_resume;
-# else
-	uc->uc_mcontext.pc = (uintptr_t)copymc_bench_resume;
-# endif
+	BARE_PC(uc) = (uintptr_t)copymc_bench_resume;
 }
 #else
 # define HAVE_BARE 0
@@ -286,12 +339,29 @@ static void bare_handler(int sig, siginfo_t *info, void *ucontext)
 
 enum fault_kind { F_BARE, F_GUARDED, F_COPYMC };
 
+/*
+ * Maps the source's two pages, the second one faulting as src asks;
+ * NULL if it cannot (a probe's answer).
+ */
+static char *fault_source(enum fault_src src, long pg)
+{
+	char *m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+	memset(m, 0x5a, 2 * pg);
+	if (src == SRC_POISON ? madvise(m + pg, pg, MADV_HWPOISON) != 0
+			      : mprotect(m + pg, pg, PROT_NONE) != 0)
+		return NULL;
+	return m;
+}
+
 /* In a fresh child, so that each sees only its own handler: us per fault. */
-static void fault_child(enum fault_kind kind, const char *backend, size_t pi, long n, int fd)
+static void fault_child(enum fault_kind kind, const char *backend, size_t pi, long n,
+			enum fault_src fsrc, int fd)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	char *src_map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			     -1, 0);
+	char *src_map = fault_source(fsrc, pg);
 	char *dst_map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			     -1, 0);
 	char *dst = dst_map + placements[pi].dst_off;
@@ -299,14 +369,13 @@ static void fault_child(enum fault_kind kind, const char *backend, size_t pi, lo
 	double t0 = 0, t1 = 0, us;
 	size_t wrong = 0;
 
-	if (src_map == MAP_FAILED || dst_map == MAP_FAILED)
+	if (src_map == NULL || dst_map == MAP_FAILED)
 		_exit(2);
-	memset(src_map, 0x5a, pg);
-	mprotect(src_map + pg, pg, PROT_NONE);
 	switch (kind) {
 	case F_BARE:
 #if HAVE_BARE
 		install(SIGSEGV, bare_handler);
+		install(SIGBUS, bare_handler);
 		t0 = now_ns();
 		for (long i = 0; i < n; i++)
 			copymc_bench_fault_load(src_map + pg);
@@ -315,6 +384,7 @@ static void fault_child(enum fault_kind kind, const char *backend, size_t pi, lo
 		break;
 	case F_GUARDED:
 		install(SIGSEGV, guard_handler);
+		install(SIGBUS, guard_handler);
 		t0 = now_ns();
 		for (long i = 0; i < n; i++)
 			wrong += guarded_copy(dst, src, FAULT_LEN) != FAULT_LEN;
@@ -335,10 +405,61 @@ static void fault_child(enum fault_kind kind, const char *backend, size_t pi, lo
 	_exit(0);
 }
 
-static double fault_cost(enum fault_kind kind, const char *backend, size_t pi, long n)
+/*
+ * The tracer of an SRC_INJECT child: each SIGSEGV of the PROT_NONE page
+ * goes on as the SIGBUS BUS_MCEERR_AR a poisoned page would raise, same
+ * address, si_addr_lsb the page's shift; any other signal goes on as it
+ * is.  Returns the child's wait status, or -1 if tracing it failed.
+ */
+static int trace_child(pid_t pid)
 {
-	int p[2], status;
-	double us = -1;
+	int st, lsb = 0;
+	long sig = 0, pg = sysconf(_SC_PAGESIZE);
+
+	while ((1L << lsb) < pg)
+		lsb++;
+	/* The child's own SIGSTOP after PTRACE_TRACEME comes first. */
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return WIFEXITED(st) || WIFSIGNALED(st) ? st : -1;
+	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)PTRACE_O_EXITKILL);
+	for (;;) {
+		siginfo_t si;
+
+		if (ptrace(PTRACE_CONT, pid, NULL, (void *)sig) != 0 || waitpid(pid, &st, 0) != pid)
+			break;
+		if (!WIFSTOPPED(st))
+			return st;
+		sig = WSTOPSIG(st);
+		if (sig == SIGSEGV && ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) == 0 &&
+		    si.si_code == SEGV_ACCERR) {
+			void *addr = si.si_addr;
+
+			memset(&si, 0, sizeof si);
+			si.si_signo = SIGBUS;
+			si.si_code = BUS_MCEERR_AR;
+			si.si_addr = addr;
+			si.si_addr_lsb = (short)lsb;
+			if (ptrace(PTRACE_SETSIGINFO, pid, NULL, &si) == 0)
+				sig = SIGBUS;
+		} else if (sig == SIGSTOP) {
+			sig = 0;
+		}
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+/*
+ * Runs body(arg) in a fresh child (traced for SRC_INJECT), whose result
+ * is one double written to a pipe; that value, or -1 if there was none.
+ * *status gets the child's wait status (-1 if tracing failed).
+ */
+static double in_child(enum fault_src fsrc, void (*body)(const void *, int), const void *arg,
+		       int *status)
+{
+	int p[2], st = -1;
+	double r = -1;
 	pid_t pid;
 
 	if (pipe(p) != 0)
@@ -347,15 +468,97 @@ static double fault_cost(enum fault_kind kind, const char *backend, size_t pi, l
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		fault_child(kind, backend, pi, n, p[1]);
+		if (fsrc == SRC_INJECT && (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0 ||
+					   raise(SIGSTOP) != 0))
+			_exit(3);
+		body(arg, p[1]);
+		_exit(0);
 	}
 	close(p[1]);
-	if (pid < 0 || read(p[0], &us, sizeof us) != (ssize_t)sizeof us)
-		us = -1;
-	close(p[0]);
 	if (pid > 0)
-		waitpid(pid, &status, 0);
-	return us;
+		st = fsrc == SRC_INJECT ? trace_child(pid) : (waitpid(pid, &st, 0), st);
+	if (pid < 0 || read(p[0], &r, sizeof r) != (ssize_t)sizeof r)
+		r = -1;
+	close(p[0]);
+	if (status != NULL)
+		*status = st;
+	return r;
+}
+
+struct fault_run {
+	enum fault_kind kind;
+	const char *backend;
+	size_t pi;
+	long n;
+	enum fault_src src;
+};
+
+static void fault_body(const void *arg, int fd)
+{
+	const struct fault_run *f = arg;
+
+	fault_child(f->kind, f->backend, f->pi, f->n, f->src, fd);
+}
+
+/* us per fault, -1 if a copy returned the wrong count or the run failed. */
+static double fault_cost(enum fault_kind kind, const char *backend, size_t pi, long n,
+			 enum fault_src src)
+{
+	struct fault_run f = { kind, backend, pi, n, src };
+
+	return in_child(src, fault_body, &f, NULL);
+}
+
+/* A probe: one read of the faulting page raises SIGBUS BUS_MCEERR_AR. */
+static void probe_handler(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	_exit(sig == SIGBUS && info->si_code == BUS_MCEERR_AR ? 0 : 4);
+}
+
+static void probe_body(const void *arg, int fd)
+{
+	enum fault_src src = *(const enum fault_src *)arg;
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m;
+
+	(void)fd;
+	install(SIGSEGV, probe_handler);
+	install(SIGBUS, probe_handler);
+	errno = 0;
+	m = fault_source(src, pg);
+	if (m == NULL)
+		_exit(errno > 0 && errno < 100 ? 10 + errno : 5);
+	*(volatile char *)(m + pg);
+	_exit(6);
+}
+
+/*
+ * Where memory errors come from here: real poison if the kernel takes
+ * MADV_HWPOISON, else the tracer's rewrite; SRC_NONE and why if neither.
+ */
+static enum fault_src memory_error_source(char *why, size_t n)
+{
+	static const enum fault_src srcs[] = { SRC_POISON, SRC_INJECT };
+	char part[2][160];
+	int st;
+
+	for (int i = 0; i < 2; i++) {
+		in_child(srcs[i], probe_body, &srcs[i], &st);
+		if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			return srcs[i];
+		if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) > 10)
+			snprintf(part[i], sizeof part[i], "%s: %s",
+				 i == 0 ? "MADV_HWPOISON" : "mprotect",
+				 strerror(WEXITSTATUS(st) - 10));
+		else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 3)
+			snprintf(part[i], sizeof part[i], "PTRACE_TRACEME failed");
+		else
+			snprintf(part[i], sizeof part[i], "%s gave no SIGBUS BUS_MCEERR_AR",
+				 i == 0 ? "the poisoned page" : "the tracer's rewrite");
+	}
+	snprintf(why, n, "%s; %s", part[0], part[1]);
+	return SRC_NONE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -473,6 +676,93 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 	return WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+/*
+ * One table of fault costs, for faults of fsrc: bare, guarded, then every
+ * backend; interleaved, median.  Non-zero if a copy returned the wrong
+ * count.
+ */
+static int fault_table(enum fault_src fsrc, const struct variant *v, int nv, int quick, int md,
+		       FILE *out, FILE *csv)
+{
+	int bad = 0, nf = 0, freps = quick ? 3 : 7;
+	long n = quick ? 2000 : 10000;
+	double us[MAXVARIANTS + 1][2][MAXREPS], med[MAXVARIANTS + 1][2];
+	const char *fname[MAXVARIANTS + 1], *fbackend[MAXVARIANTS + 1];
+	enum fault_kind fkind[MAXVARIANTS + 1];
+
+	if (HAVE_BARE) {
+		fname[nf] = "bare";
+		fbackend[nf] = NULL;
+		fkind[nf++] = F_BARE;
+	}
+	for (int k = 0; k < nv; k++) {
+		if (v[k].kind == K_MEMCPY)
+			continue;
+		fname[nf] = v[k].name;
+		fbackend[nf] = v[k].backend;
+		fkind[nf++] = v[k].kind == K_GUARDED ? F_GUARDED : F_COPYMC;
+	}
+	for (int r = 0; r < freps; r++)
+		for (int j = 0; j < nf; j++)
+			for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
+				int k = (j + r) % nf;
+
+				us[k][pi][r] = fault_cost(fkind[k], fbackend[k], pi, n, fsrc);
+			}
+	for (int k = 0; k < nf; k++)
+		for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
+			med[k][pi] = median(us[k][pi], freps);
+			for (int r = 0; r < freps; r++)
+				if (us[k][pi][r] < 0) {
+					med[k][pi] = -1;	/* a copy returned the wrong count */
+					bad = 1;
+				}
+		}
+	if (csv != NULL)
+		fprintf(csv, "# recovered %s: a %d-byte copy, its source faulting after about "
+			     "2 KiB; bare = one handler round trip\n"
+			     "# fault=%s\nplacement,variant,us_per_fault,ratio_to_bare\n",
+			src_title[fsrc], FAULT_LEN, src_csv[fsrc]);
+	if (out != NULL) {
+		fprintf(out, "%s\n%s recovered %s\n%s a %d-byte copy, its source faulting after "
+			     "about 2 KiB; bare = a handler that\n%s only moves the pc on; median "
+			     "of %d runs of %ld faults%s",
+			md ? "" : "#", md ? "<!--" : "#", src_title[fsrc], md ? "" : "#", FAULT_LEN,
+			md ? "" : "#", freps, n, md ? " -->\n\n| variant |" : "\n");
+		if (!md)
+			fprintf(out, "%-10s", "variant");
+		for (size_t pi = 0; pi < nplacements && pi < 2; pi++)
+			fprintf(out, md ? " %s: us (x bare) |" : "  %21s", placements[pi].name);
+		if (md) {
+			fprintf(out, "\n|---|");
+			for (size_t pi = 0; pi < nplacements && pi < 2; pi++)
+				fprintf(out, "---:|");
+		}
+		fprintf(out, "\n");
+	}
+	for (int k = 0; k < nf; k++) {
+		if (out != NULL)
+			fprintf(out, md ? "| %s |" : "%-10s", fname[k]);
+		for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
+			double m = med[k][pi], ratio = HAVE_BARE ? m / med[0][pi] : 0;
+
+			if (csv != NULL)
+				fprintf(csv, "%s,%s,%.3f,%.3f\n", placements[pi].name, fname[k],
+					m, ratio);
+			if (out == NULL)
+				continue;
+			if (m < 0)
+				fprintf(out, md ? " wrong count |" : "  %21s", "WRONG COUNT");
+			else
+				fprintf(out, md ? " %.2f (%.2f) |" : "  %9.2f us (%5.2f x)", m,
+					ratio);
+		}
+		if (out != NULL)
+			fprintf(out, "\n");
+	}
+	return bad;
+}
+
 /* ------------------------------------------------------------------ */
 
 static void machine(char *buf, size_t n)
@@ -531,20 +821,69 @@ static int listed(const char *list, const char *name)
 	return 0;
 }
 
+/*
+ * --versus: glibc's memcpy held to one of its x86_64 variants by
+ * GLIBC_TUNABLES, set in a fresh copy of this program (glibc reads them
+ * at start-up only), so each backend is compared with its counterpart.
+ * glibc 2.36 derives the preference AVX_Fast_Unaligned_Load from the CPU
+ * before it applies the masks, so it is masked too; and with SSSE3 usable
+ * and no Fast_Unaligned_Copy preference (AMD) it picks __memmove_ssse3,
+ * the palignr copy, so SSSE3 is masked for the SSE2 variant.  (Checked by
+ * disassembling what dlsym(RTLD_DEFAULT, "memcpy") returns under each.)
+ */
+static const struct versus {
+	const char *name, *hwcaps, *what;
+} versus_table[] = {
+	{ "glibc-default", NULL, "glibc's own choice for this CPU" },
+	{ "glibc-avx2", "-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-EVEX",
+	  "glibc's AVX2 variant (__memmove_avx_unaligned_erms)" },
+	{ "glibc-sse2",
+	  "-AVX2,-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-EVEX,-AVX,-AVX_Fast_Unaligned_Load,-SSSE3",
+	  "glibc's SSE2 variant (__memmove_sse2_unaligned_erms)" },
+};
+
+static const struct versus *find_versus(const char *name)
+{
+	for (size_t i = 0; i < sizeof versus_table / sizeof *versus_table; i++)
+		if (strcmp(versus_table[i].name, name) == 0)
+			return &versus_table[i];
+	return NULL;
+}
+
+/* Runs this program again with glibc held to vs; returns only on failure. */
+static int reexec_versus(const struct versus *vs, char **argv)
+{
+	static char tun[512];
+	const char *old = getenv("GLIBC_TUNABLES");
+
+	if (vs->hwcaps != NULL) {
+		snprintf(tun, sizeof tun, "%s%sglibc.cpu.hwcaps=%s", old ? old : "", old ? ":" : "",
+			 vs->hwcaps);
+		setenv("GLIBC_TUNABLES", tun, 1);
+	}
+	setenv("COPYMC_BENCH_VERSUS", vs->name, 1);
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "copymc-bench: --versus: cannot run myself again: %s\n", strerror(errno));
+	return 2;
+}
+
 static void usage(void)
 {
 	fputs("usage: copymc-bench [--quick] [--csv | --md] [--csv-file FILE] [--reps N]\n"
 	      "                    [--processes N] [--size BYTES]... [--offsets SRC,DST]\n"
-	      "                    [--only VARIANT,...] [--no-faults | --faults-only]\n", stderr);
+	      "                    [--only VARIANT,...] [--no-faults | --faults-only]\n"
+	      "                    [--fault-kinds page,memory-error]\n"
+	      "                    [--versus glibc-default|glibc-avx2|glibc-sse2]\n", stderr);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	int quick = 0, md = 0, reps = 0, faults = 1, throughput = 1, nv = 0;
-	int processes = 0, child_rounds = 0;
+	int processes = 0, child_rounds = 0, bad = 0;
 	size_t sizes[MAXSIZES], nsizes = 0;
-	const char *only = NULL, *names[MAXVARIANTS];
+	const char *only = NULL, *fault_kinds = NULL, *names[MAXVARIANTS];
+	const struct versus *vs = NULL;
 	static struct variant v[MAXVARIANTS];
 	char defname[32], mach[512];
 	FILE *out = stdout, *csv = NULL;	/* the table; the CSV, if any */
@@ -576,6 +915,16 @@ int main(int argc, char **argv)
 		} else if (arg != NULL && strcmp(a, "--child-rounds") == 0) {
 			child_rounds = atoi(arg);	/* internal: see run_rounds_in_child */
 			i++;
+		} else if (arg != NULL && strcmp(a, "--versus") == 0) {
+			if ((vs = find_versus(arg)) == NULL) {
+				fprintf(stderr, "copymc-bench: --versus: no '%s' (glibc-default, "
+						"glibc-avx2, glibc-sse2)\n", arg);
+				return 2;
+			}
+			i++;
+		} else if (arg != NULL && strcmp(a, "--fault-kinds") == 0) {
+			fault_kinds = arg;
+			i++;
 		} else if (arg != NULL && strcmp(a, "--only") == 0) {
 			only = arg;
 			i++;
@@ -593,6 +942,28 @@ int main(int argc, char **argv)
 		} else {
 			usage();
 		}
+	}
+	for (const char *p = fault_kinds; p != NULL && *p != '\0';) {
+		size_t l = strcspn(p, ",");
+
+		if (!(l == 4 && strncmp(p, "page", 4) == 0) &&
+		    !(l == 12 && strncmp(p, "memory-error", 12) == 0)) {
+			fprintf(stderr, "copymc-bench: --fault-kinds: no fault kind '%.*s' "
+					"(page, memory-error)\n", (int)l, p);
+			return 2;
+		}
+		p += l + (p[l] == ',');
+	}
+	if (vs != NULL) {
+		const char *done = getenv("COPYMC_BENCH_VERSUS");
+
+#if !defined(__GLIBC__) || !defined(__x86_64__)
+		fprintf(stderr, "copymc-bench: --versus: glibc's x86_64 variants, and this is "
+				"not glibc on x86_64\n");
+		return 2;
+#endif
+		if (done == NULL || strcmp(done, vs->name) != 0)
+			return reexec_versus(vs, argv);
 	}
 	if (reps <= 0)
 		reps = quick ? 9 : 32;
@@ -686,6 +1057,12 @@ int main(int argc, char **argv)
 			     "interleaved repetitions in %d processes; GB/s, and (ratio to memcpy)%s\n",
 			md ? "<!--" : "#", mach, md ? "" : "#", defname, reps, processes,
 			md ? " -->" : "");
+	if (vs != NULL && csv != NULL)
+		fprintf(csv, "# memcpy: %s; GLIBC_TUNABLES=%s\n", vs->what,
+			getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "");
+	if (vs != NULL && out != NULL)
+		fprintf(out, "%s memcpy: %s, GLIBC_TUNABLES=%s%s\n", md ? "<!--" : "#", vs->what,
+			getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "", md ? " -->" : "");
 
 	if (throughput) {
 		if (csv != NULL)
@@ -737,82 +1114,21 @@ int main(int argc, char **argv)
 	}
 
 	if (faults) {
-		/* bare, guarded, then every backend; interleaved, median. */
-		int nf = 0, freps = quick ? 3 : 7;
-		long n = quick ? 2000 : 10000;
-		double us[MAXVARIANTS + 1][2][MAXREPS], med[MAXVARIANTS + 1][2];
-		const char *fname[MAXVARIANTS + 1], *fbackend[MAXVARIANTS + 1];
-		enum fault_kind fkind[MAXVARIANTS + 1];
+		char why[400];
+		enum fault_src msrc = SRC_NONE;
 
-		if (HAVE_BARE) {
-			fname[nf] = "bare";
-			fbackend[nf] = NULL;
-			fkind[nf++] = F_BARE;
-		}
-		for (int k = 0; k < nv; k++) {
-			if (v[k].kind == K_MEMCPY)
-				continue;
-			fname[nf] = v[k].name;
-			fbackend[nf] = v[k].backend;
-			fkind[nf++] = v[k].kind == K_GUARDED ? F_GUARDED : F_COPYMC;
-		}
-		for (int r = 0; r < freps; r++)
-			for (int j = 0; j < nf; j++)
-				for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
-					int k = (j + r) % nf;
-
-					us[k][pi][r] = fault_cost(fkind[k], fbackend[k], pi, n);
-				}
-		for (int k = 0; k < nf; k++)
-			for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
-				med[k][pi] = median(us[k][pi], freps);
-				for (int r = 0; r < freps; r++)
-					if (us[k][pi][r] < 0)
-						med[k][pi] = -1;	/* a copy returned the wrong count */
-			}
-		if (csv != NULL)
-			fprintf(csv, "# recovered fault: a %d-byte copy whose source turns PROT_NONE "
-				     "after about 2 KiB; bare = one SIGSEGV handler round trip\n"
-				     "placement,variant,us_per_fault,ratio_to_bare\n", FAULT_LEN);
-		if (out != NULL) {
-			fprintf(out, "%s\n%s recovered fault: a %d-byte copy whose source turns "
-				     "PROT_NONE after about 2 KiB; bare = a SIGSEGV\n%s handler that "
-				     "only moves the pc on; median of %d runs of %ld faults%s",
-				md ? "" : "#", md ? "<!--" : "#", FAULT_LEN, md ? "" : "#", freps, n,
-				md ? " -->\n\n| variant |" : "\n");
-			if (!md)
-				fprintf(out, "%-10s", "variant");
-			for (size_t pi = 0; pi < nplacements && pi < 2; pi++)
-				fprintf(out, md ? " %s: us (x bare) |" : "  %21s", placements[pi].name);
-			if (md) {
-				fprintf(out, "\n|---|");
-				for (size_t pi = 0; pi < nplacements && pi < 2; pi++)
-					fprintf(out, "---:|");
-			}
-			fprintf(out, "\n");
-		}
-		for (int k = 0; k < nf; k++) {
-			if (out != NULL)
-				fprintf(out, md ? "| %s |" : "%-10s", fname[k]);
-			for (size_t pi = 0; pi < nplacements && pi < 2; pi++) {
-				double m = med[k][pi], ratio = HAVE_BARE ? m / med[0][pi] : 0;
-
-				if (csv != NULL)
-					fprintf(csv, "%s,%s,%.3f,%.3f\n", placements[pi].name, fname[k],
-						m, ratio);
-				if (out == NULL)
-					continue;
-				if (m < 0)
-					fprintf(out, md ? " wrong count |" : "  %21s", "WRONG COUNT");
-				else
-					fprintf(out, md ? " %.2f (%.2f) |" : "  %9.2f us (%5.2f x)", m,
-						ratio);
-			}
-			if (out != NULL)
-				fprintf(out, "\n");
+		if (listed(fault_kinds, "page"))
+			bad |= fault_table(SRC_PAGE, v, nv, quick, md, out, csv);
+		if (listed(fault_kinds, "memory-error")) {
+			msrc = memory_error_source(why, sizeof why);
+			if (msrc != SRC_NONE)
+				bad |= fault_table(msrc, v, nv, quick, md, out, csv);
+			else if (out != NULL)
+				fprintf(out, "%s\n%s memory errors not measured: %s%s\n", md ? "" : "#",
+					md ? "<!--" : "#", why, md ? " -->" : "");
 		}
 	}
 	if (csv != NULL && csv != stdout)
 		fclose(csv);
-	return 0;
+	return bad;
 }
