@@ -15,9 +15,11 @@
  * page fault (SEGV_MAPERR, SEGV_ACCERR, SEGV_PKUERR, BUS_ADRERR), whose
  * si_addr lies in the very page that could not be accessed, the handler
  * resumes at the fixup with si_addr in the arch's witness register (x86_64:
- * rax); for any other fault, with all ones.  The fixup trusts it only where
- * it agrees to the byte with what the instruction itself shows (contract.md:
- * never si_addr alone), and otherwise retries byte by byte as usual.
+ * rax); for a memory error (BUS_MCEERR_AR), with the start of the poisoned
+ * granule it reports (si_addr rounded down to 1 << si_addr_lsb); for any
+ * other fault, with all ones.  The fixup trusts it only where it agrees to
+ * the byte with what the instruction itself shows (contract.md: never
+ * si_addr alone), and otherwise retries byte by byte as usual.
  */
 #define COPYMC_EX_ADDR  4
 /*

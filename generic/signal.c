@@ -112,8 +112,12 @@ static void prev_read(int sig, struct sigaction *out)
 /*
  * The second witness for COPYMC_EX_ADDR fixups (extable.h): the fault
  * address of a page fault, which lies in the page that could not be
- * accessed (the kernel pages in exactly that page from it).  Poison
- * reports only the page or the line, so it gets no witness.
+ * accessed (the kernel pages in exactly that page from it); for a memory
+ * error, the start of the poisoned granule the kernel reports (si_addr
+ * rounded down to 1 << si_addr_lsb: the page, or the line), every byte
+ * of which faults.  A fixup takes either only where it is the very byte
+ * its instruction shows the faulting access crossing into; anything else
+ * gets all ones, and the byte retry.
  */
 static uintptr_t fault_witness(int sig, const siginfo_t *info)
 {
@@ -121,6 +125,9 @@ static uintptr_t fault_witness(int sig, const siginfo_t *info)
 				info->si_code == SEGV_PKUERR)) ||
 	    (sig == SIGBUS && info->si_code == BUS_ADRERR))
 		return (uintptr_t)info->si_addr;
+	if (sig == SIGBUS && info->si_code == BUS_MCEERR_AR && info->si_addr != NULL &&
+	    info->si_addr_lsb > 0 && info->si_addr_lsb < 8 * (int)sizeof(uintptr_t))
+		return (uintptr_t)info->si_addr & ~(((uintptr_t)1 << info->si_addr_lsb) - 1);
 	return UINTPTR_MAX;
 }
 #endif

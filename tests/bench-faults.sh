@@ -1,0 +1,48 @@
+#!/bin/sh
+# bench-faults.sh - copymc-bench's fault tables measure what they say:
+# both tables (page fault, memory error) are printed, every row of every
+# backend built has a time and no WRONG COUNT (the bench exits 1 on one),
+# the memory-error table names its source, a bad --fault-kinds or
+# --versus is refused with exit 2, and on glibc --versus glibc-sse2 runs
+# the bench again with the tunables it prints.  Run by make check from the
+# top of the build tree.
+set -eu
+: "${top_builddir:?}"
+bench=$top_builddir/bench/copymc-bench
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/copymc-benchf.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; cat "$tmp/out" 2>/dev/null; exit 1; }
+
+"$bench" --faults-only --quick >"$tmp/out" 2>&1 || fail "copymc-bench --faults-only exited $?"
+grep -q '^# recovered page fault' "$tmp/out" || fail "no page-fault table"
+if grep -q '^# memory errors not measured' "$tmp/out"; then
+	echo "note: $(grep '^# memory errors not measured' "$tmp/out")"
+else
+	grep -q '^# recovered memory error: \(real poison\|the page fault rewritten\)' "$tmp/out" ||
+		fail "no memory-error table naming its source"
+fi
+grep -q 'WRONG COUNT' "$tmp/out" && fail "a faulting copy returned the wrong count"
+# Every backend has a row in each table printed.
+tables=$(grep -c '^variant ' "$tmp/out")
+for b in $("$bench" --faults-only --quick --fault-kinds page 2>/dev/null |
+	awk '/^variant /{on=1; next} on && !/^[a-z]/{exit} on{print $1}'); do
+	n=$(grep -c "^$(printf '%s' "$b" | sed 's/\*/\\*/') *[0-9.]* us" "$tmp/out")
+	[ "$n" -eq "$tables" ] || fail "$b: $n rows in $tables tables"
+done
+
+for bad in "--fault-kinds pages" "--versus glibc-avx3"; do
+	st=0
+	# shellcheck disable=SC2086
+	"$bench" $bad >"$tmp/err" 2>&1 || st=$?
+	[ "$st" -eq 2 ] && grep -q "copymc-bench: --" "$tmp/err" || fail "$bad: exit $st, $(cat "$tmp/err")"
+done
+
+if "$bench" --versus glibc-sse2 --no-faults --quick --size 64 --only memcpy >"$tmp/out" 2>&1; then
+	grep -q '^# memcpy: glibc.s SSE2 variant.*GLIBC_TUNABLES=.*-SSSE3' "$tmp/out" ||
+		fail "--versus glibc-sse2 did not say what it set"
+elif grep -q 'not glibc on x86_64' "$tmp/out"; then
+	echo "note: --versus: $(cat "$tmp/out")"
+else
+	fail "--versus glibc-sse2 failed"
+fi
+echo "PASS: $tables fault tables, every backend's rows timed"
