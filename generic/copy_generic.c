@@ -53,6 +53,7 @@ struct generic_frame {
 	volatile size_t done;		/* bytes surely copied */
 	volatile size_t retry_end;	/* a faulted word is retried by bytes up to here */
 	volatile int storing;		/* a byte step is between its load and its store */
+	volatile int word_load_faulted;	/* the fault was a word step's load (the handler) */
 	sigjmp_buf env;
 };
 
@@ -89,6 +90,7 @@ static size_t generic_copy(void *dst, const void *src, size_t len, int to_user)
 	f.done = 0;
 	f.retry_end = 0;
 	f.storing = 0;
+	f.word_load_faulted = 0;
 	/*
 	 * The handler resumes here through generic_resume's longjmp, after
 	 * sigreturn has restored the interrupted context's signal mask: the
@@ -97,7 +99,7 @@ static size_t generic_copy(void *dst, const void *src, size_t len, int to_user)
 	if (sigsetjmp(f.env, 0) != 0) {
 		size_t i = f.done;
 
-		if (byte_step(&f, i)) {
+		if (f.word_load_faulted || byte_step(&f, i)) {
 			f.armed = 0;
 			return f.len - i;	/* the first byte that faulted */
 		}
@@ -223,6 +225,22 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 		ok = in_src || in_dst;
 	if (!ok)
 		return 0;
+	/*
+	 * A word step loads an aligned word, which lies in one page and one
+	 * line: if the load faulted, its first byte is the first that cannot
+	 * be read, and no byte retry (a second fault) is needed to find it.
+	 * It was the load, not the store, when the address lies on the
+	 * word's page, not in dst's pages, and at the word itself or at the
+	 * page's start (where the platform reports only the page, or poison
+	 * by page); anything else is left to the byte retry.
+	 */
+	size_t i = f->done;
+	uintptr_t w = copymc_arch_untag((uintptr_t)(f->src + i));
+
+	if (!f->storing && in_src && !byte_step(f, i) && (addr & ~(page - 1)) == (w & ~(page - 1)) &&
+	    (addr - w < sizeof(word_t) || (addr & (page - 1)) == 0) &&
+	    !copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->dst), f->len, copymc_pagesz))
+		f->word_load_faulted = 1;
 	/* After sigreturn, call generic_resume(f) on the interrupted stack. */
 	copymc_uc_set_call(uc, generic_resume, f);
 	return 1;

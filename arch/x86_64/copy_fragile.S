@@ -76,6 +76,13 @@
 	cmova	%rdx, %r10
 7:	jmp	3b
 
+	/*
+	 * A word load faulted: the source is 8-aligned in the loop, so the
+	 * word lies in one page and one line, and its first byte is the
+	 * first that cannot be read; no byte retry, no second fault.  (A
+	 * store may straddle two pages of dst: its fault is retried by bytes.)
+	 */
+.Lfix_load\@:
 	/* A byte faulted: it is the first one not copied. */
 .Lfix_byte\@:
 	movq	%rdx, %rax
@@ -84,7 +91,7 @@
 	.cfi_endproc
 	.size	\name, . - \name
 
-	COPYMC_EXTABLE 1b, .Lfix_words\@, COPYMC_EX_READ
+	COPYMC_EXTABLE 1b, .Lfix_load\@, COPYMC_EX_READ
 	COPYMC_EXTABLE 3b, .Lfix_byte\@, COPYMC_EX_READ
 	/*
 	 * valgrind reports a fault in an unrolled iteration of a loop at the
