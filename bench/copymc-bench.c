@@ -319,6 +319,13 @@ __asm__(".text\n"
 	".type copymc_bench_fault_load, %function\n"
 	"copymc_bench_fault_load:\n"
 	"\t" BARE_LOAD "\n"
+	/*
+	 * A symbol of its own: C takes its address through the GOT, and a
+	 * GOT entry of a local label is its section's start on aarch64 (the
+	 * handler resumed at the load itself, forever).
+	 */
+	".globl copymc_bench_resume\n"
+	".hidden copymc_bench_resume\n"
 	"copymc_bench_resume:\n"
 	"\t" BARE_RET "\n"
 	".size copymc_bench_fault_load, . - copymc_bench_fault_load\n"
