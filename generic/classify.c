@@ -10,7 +10,8 @@ int copymc_classify(int sig, int si_code)
 	/*
 	 * Rule 2: only a fault the kernel raised for the instruction.  Every
 	 * software origin (SI_USER, SI_TKILL, SI_QUEUE, ...) has si_code <= 0;
-	 * SI_KERNEL is what x86 #GP and other non-page faults report.
+	 * SI_KERNEL is what a general-protection fault and other non-page
+	 * faults report.
 	 */
 	if (si_code <= 0 || si_code == SI_KERNEL)
 		return 0;
@@ -33,7 +34,8 @@ int copymc_classify(int sig, int si_code)
  * A synchronous fault comes back when the instruction runs again; a
  * signal sent by software (si_code <= 0) and the asynchronous reports
  * (BUS_MCEERR_AO: poison found, not consumed; SEGV_MTEAERR: a tag
- * mismatch noticed later) do not.  SI_KERNEL (x86 #GP) repeats.
+ * mismatch noticed later) do not.  SI_KERNEL (a general-protection
+ * fault) repeats.
  */
 int copymc_fault_repeats(int sig, int si_code)
 {

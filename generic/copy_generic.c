@@ -14,7 +14,7 @@
  * (whose faults would not be ours).
  */
 #include "internal.h"
-#include "ucontext.h"
+#include "arch_ucontext.h"
 
 #include <setjmp.h>
 #include <stdatomic.h>

@@ -21,32 +21,15 @@ static size_t copymc_first_to_user(void *dst, const void *src, size_t len);
 
 /*
  * What the entry points jump to: the active backend's functions.  Not
- * static: an arch may define the entry points itself (see below).
+ * static: an arch may define the entry points itself
+ * (COPYMC_ARCH_ENTRY_POINTS, configure.host), and jump through these or
+ * to these two functions.
  */
 COPYMC_HIDDEN _Atomic(copymc_fn *) copymc_to_kernel_fn = copymc_first_to_kernel;
 COPYMC_HIDDEN _Atomic(copymc_fn *) copymc_to_user_fn = copymc_first_to_user;
 size_t copymc_dispatch_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 size_t copymc_dispatch_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 
-/*
- * x86_64 defines copy_mc_to_kernel and copy_mc_to_user in copy_avx512.S,
- * with the avx512 body inlined: while avx512 is the active backend they
- * run it at once, without the indirect jump and the test for len 0, which
- * cost a small copy a tenth of its time; otherwise they jump to the avx2
- * or sse2 body if that is in the slot, or to copymc_dispatch_to_*.  They tell the
- * two cases by copymc_inline_gate: the longest copy the inlined body's
- * short path takes (its vector size less one) while it is active (they
- * compare len with it anyway: len <= gate takes the short path, which
- * looks at it again), all ones otherwise, which every len, SIZE_MAX too,
- * is at most: no length can run the inlined body while it is not active.
- */
-#if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
-# define COPYMC_ARCH_ENTRY_POINTS 1
-size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-# define COPYMC_INLINE_TO_KERNEL copymc_avx512_to_kernel
-# define COPYMC_INLINE_GATE 63	/* its vector size (64) less one */
-COPYMC_HIDDEN _Atomic size_t copymc_inline_gate = SIZE_MAX;
-#endif
 
 const struct copymc_backend *copymc_backend_lookup(const char *name)
 {
@@ -78,11 +61,8 @@ int copymc_backend_select(const char *name)
 		atomic_store_explicit(&copymc_active, b, memory_order_release);
 		atomic_store_explicit(&copymc_to_kernel_fn, b->to_kernel, memory_order_release);
 		atomic_store_explicit(&copymc_to_user_fn, b->to_user, memory_order_release);
-#ifdef COPYMC_INLINE_GATE
-		atomic_store_explicit(&copymc_inline_gate,
-				      b->to_kernel == COPYMC_INLINE_TO_KERNEL ? COPYMC_INLINE_GATE
-									      : SIZE_MAX,
-				      memory_order_release);
+#ifdef COPYMC_ARCH_ENTRY_POINTS
+		copymc_arch_entry_select(b);	/* the arch's entry points follow */
 #endif
 	}
 	return r;

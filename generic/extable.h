@@ -14,18 +14,20 @@
  * Modifier: the fixup wants the fault address as a second witness.  For a
  * page fault (SEGV_MAPERR, SEGV_ACCERR, SEGV_PKUERR, BUS_ADRERR), whose
  * si_addr lies in the very page that could not be accessed, the handler
- * resumes at the fixup with si_addr in the arch's witness register (x86_64:
- * rax); for a memory error (BUS_MCEERR_AR), with the start of the poisoned
- * granule it reports (si_addr rounded down to 1 << si_addr_lsb); for any
- * other fault, with all ones.  The fixup trusts it only where it agrees to
- * the byte with what the instruction itself shows (contract.md: never
- * si_addr alone), and otherwise retries byte by byte as usual.
+ * resumes at the fixup with si_addr in the arch's witness register (its
+ * ucontext.h's copymc_uc_set_witness); for a memory error (BUS_MCEERR_AR),
+ * with the start of the poisoned granule it reports (si_addr rounded down
+ * to 1 << si_addr_lsb); for any other fault, with all ones.  The fixup
+ * trusts it only where it agrees to the byte with what the instruction
+ * itself shows (contract.md: never si_addr alone), and otherwise retries
+ * byte by byte as usual.
  */
 #define COPYMC_EX_ADDR  4
 /*
  * Modifier: a string instruction whose count register the handler
  * restates from the copy's own registers before a fault that is not the
- * copy's goes on (x86_64: rep movsb, rcx = len - (rsi - src)).  Natively
+ * copy's goes on (copymc_uc_restate_rep_count: the count the
+ * instruction has left, from len and how far its source got).  Natively
  * it holds that value already; valgrind reports it one short, and the
  * instruction, run again when the fault is passed on by letting it
  * repeat, would skip the byte that faulted instead of faulting again.

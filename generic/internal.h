@@ -47,6 +47,13 @@ extern const size_t copymc_arch_nbackends;
 /* Name of the backend this CPU should use by default (one of the arch's). */
 const char *copymc_arch_default(void);
 
+/*
+ * Where the arch defines copy_mc_to_kernel and copy_mc_to_user itself
+ * (COPYMC_ARCH_ENTRY_POINTS): told each backend selected, after the
+ * dispatcher's slots point at it, so that its entry points go there too.
+ */
+void copymc_arch_entry_select(const struct copymc_backend *b);
+
 /* The portable C backend (copy_generic.c), built on every target. */
 extern const struct copymc_backend copymc_generic_backend;
 

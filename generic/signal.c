@@ -5,7 +5,7 @@
  * as if the library were not loaded.
  */
 #include "internal.h"
-#include "ucontext.h"
+#include "arch_ucontext.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -523,7 +523,7 @@ static int install_one(int sig)
  * sigaction() and reads errno).  libcopymc.so is linked with -z now, but
  * libcopymc.a goes into programs bound lazily, and there the first call
  * of each function runs the dynamic linker's resolver, which saves the
- * whole vector state on the stack (above 2 KB with AVX-512): on an
+ * whole vector state on the stack (above 2 KB with 512-bit vectors): on an
  * alternate stack of AT_MINSIGSTKSZ + MINSIGSTKSZ bytes it overflows.
  * Each call here has no effect.
  */

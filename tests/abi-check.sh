@@ -42,9 +42,10 @@ set -- $(version "$srcdir/libtool-version")
 [ $# -eq 3 ] || fail "no current:revision:age in libtool-version"
 c1=$1 r1=$2 a1=$3
 
-# x86_64's entry points are assembly: their DWARF has no prototype.
+# Entry points the arch defines in assembly (x86_64's) have no prototype
+# in their DWARF.
 suppr=
-if [ "${COPYMC_ARCH:-}" = x86_64 ]; then
+if [ "${COPYMC_ARCH_ENTRY:-}" = entry ]; then
 	suppr="--suppressions $srcdir/abi/asm-entry-points.suppr"
 	echo "note: copy_mc_to_kernel and copy_mc_to_user are assembly in this build;" \
 		"their signatures are compared by --disable-asm builds only"

@@ -5,7 +5,7 @@
  * siginfo with a real ucontext.
  */
 #include "check_tests.h"
-#include "ucontext.h"		/* the library's per-arch accessor (generic/) */
+#include "arch_ucontext.h"		/* the library's per-arch accessor (generic/) */
 
 #include <string.h>
 
@@ -237,12 +237,6 @@ END_TEST
 
 /* A real ucontext of this thread: its pc is in this file, in no table. */
 #ifdef __GLIBC__
-/*
- * Declared here: the library's "ucontext.h" in generic/ shadows the
- * system's <ucontext.h> on the include path of the unit tests.
- */
-extern int getcontext(ucontext_t *ucp);
-
 static void real_ucontext(ucontext_t *uc)
 {
 	ck_assert_int_eq(getcontext(uc), 0);

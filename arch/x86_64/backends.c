@@ -10,6 +10,8 @@
 
 #include <cpuid.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 
 static int avx2_usable(void);
 static int avx512_usable(void);
@@ -23,6 +25,29 @@ const struct copymc_backend copymc_arch_backends[] = {
 };
 const size_t copymc_arch_nbackends =
 	sizeof copymc_arch_backends / sizeof copymc_arch_backends[0];
+
+/*
+ * The public entry points, copy_mc_to_kernel and copy_mc_to_user, are in
+ * copy_avx512.S, with the avx512 body inlined: while avx512 is the active
+ * backend they run it at once, without the dispatcher's indirect jump and
+ * its test for len 0, which cost a small copy a tenth of its time;
+ * otherwise they jump to the avx2 or sse2 body if that is in the
+ * dispatcher's slot, or to copymc_dispatch_to_*.  They tell the two cases
+ * by copymc_inline_gate: the longest copy the inlined body's short path
+ * takes (its vector size less one) while avx512 is active (they compare
+ * len with it anyway: len <= gate takes the short path, which looks at it
+ * again), all ones otherwise, which every len, SIZE_MAX too, is at most:
+ * no length can run the inlined body while it is not active.
+ */
+#define INLINE_GATE 63	/* the avx512 body's vector size (64) less one */
+COPYMC_HIDDEN _Atomic size_t copymc_inline_gate = SIZE_MAX;
+
+void copymc_arch_entry_select(const struct copymc_backend *b)
+{
+	atomic_store_explicit(&copymc_inline_gate,
+			      b->to_kernel == copymc_avx512_to_kernel ? INLINE_GATE : SIZE_MAX,
+			      memory_order_release);
+}
 
 /*
  * Intel family 6 models for which the kernel copies by its word loop

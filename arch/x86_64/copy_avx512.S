@@ -12,7 +12,7 @@
  * copy_mc_to_user are this body with one test in front while avx512 is
  * the active backend; otherwise they jump straight to the avx2 or the
  * sse2 body when that is active, or go through the dispatcher's indirect jump
- * (generic/dispatch.c).  A copy of 8 to 128 bytes takes 8 to 10 cycles;
+ * (generic/dispatch.c; the gate: backends.c).  A copy of 8 to 128 bytes takes 8 to 10 cycles;
  * the dispatcher's test and indirect jump cost one or two of them.
  */
 #include "copy_vector.h"
@@ -41,7 +41,7 @@
  * Registers and fixups: see VECTOR_COPY in copy_vector.h.  The entry
  * points clobber rax before the body starts.
  */
-	/* defined in generic/dispatch.c */
+	/* defined in generic/dispatch.c, and the gate in backends.c */
 	.hidden	copymc_inline_gate, copymc_to_kernel_fn, copymc_to_user_fn
 	.hidden	copymc_dispatch_to_kernel, copymc_dispatch_to_user
 
