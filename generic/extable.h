@@ -63,6 +63,45 @@
 	.popsection
 .endm
 
+/*
+ * The instruction-site idiom of every port: an access that may fault is
+ * written with its entry, in one line, so that none is left out of the
+ * table and none is given the wrong kind.  The local label 99 is theirs.
+ *
+ *   COPYMC_RD fixup, insn          a load from src: recovered in both
+ *                                  entry points
+ *   COPYMC_RDA fixup, insn         the same, and the fixup gets the
+ *                                  witness (COPYMC_EX_ADDR)
+ *   COPYMC_WR wkind, fixup, insn   a store to dst: an entry only in the
+ *                                  _to_user body (wkind COPYMC_EX_WRITE;
+ *                                  0 in _to_kernel, which crashes as
+ *                                  memcpy would)
+ *   COPYMC_WRA wkind, fixup, insn  the same, with the witness
+ */
+.macro COPYMC_RD fixup, insn:vararg
+99:	\insn
+	COPYMC_EXTABLE 99b, \fixup, COPYMC_EX_READ
+.endm
+
+.macro COPYMC_RDA fixup, insn:vararg
+99:	\insn
+	COPYMC_EXTABLE 99b, \fixup, COPYMC_EX_READ | COPYMC_EX_ADDR
+.endm
+
+.macro COPYMC_WR wkind, fixup, insn:vararg
+99:	\insn
+	.if \wkind
+	COPYMC_EXTABLE 99b, \fixup, \wkind
+	.endif
+.endm
+
+.macro COPYMC_WRA wkind, fixup, insn:vararg
+99:	\insn
+	.if \wkind
+	COPYMC_EXTABLE 99b, \fixup, \wkind | COPYMC_EX_ADDR
+	.endif
+.endm
+
 #else
 
 #include <stdint.h>

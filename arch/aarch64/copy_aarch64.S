@@ -24,6 +24,9 @@
  * store fault in copy_mc_to_kernel has no table entry and crashes as it
  * would in memcpy.
  *
+ * Every access is written with its exception-table entry (COPYMC_RD,
+ * COPYMC_WR: generic/extable.h).
+ *
  * The fixups are reached by sigreturn to the rewritten pc, not by a
  * branch: PSTATE.BTYPE comes back as saved at the faulting load or store,
  * which no indirect branch targets, so they need no BTI landing pad.
@@ -51,14 +54,14 @@
 	b.lo	.Lblock16\@
 	lsr	x9, x2, #6		/* x9 = 64-byte blocks */
 	.p2align 4
-1:	ldp	x10, x11, [x1]
-2:	ldp	x12, x13, [x1, #16]
-3:	ldp	x14, x15, [x1, #32]
-4:	ldp	x16, x17, [x1, #48]
-5:	stp	x10, x11, [x0]
-6:	stp	x12, x13, [x0, #16]
-7:	stp	x14, x15, [x0, #32]
-8:	stp	x16, x17, [x0, #48]
+1:	COPYMC_RD	.Lfix_block64\@, ldp x10, x11, [x1]
+	COPYMC_RD	.Lfix_block64\@, ldp x12, x13, [x1, #16]
+	COPYMC_RD	.Lfix_block64\@, ldp x14, x15, [x1, #32]
+	COPYMC_RD	.Lfix_block64\@, ldp x16, x17, [x1, #48]
+	COPYMC_WR	\wkind, .Lfix_block64\@, stp x10, x11, [x0]
+	COPYMC_WR	\wkind, .Lfix_block64\@, stp x12, x13, [x0, #16]
+	COPYMC_WR	\wkind, .Lfix_block64\@, stp x14, x15, [x0, #32]
+	COPYMC_WR	\wkind, .Lfix_block64\@, stp x16, x17, [x0, #48]
 	add	x1, x1, #64
 	add	x0, x0, #64
 	subs	x9, x9, #1
@@ -66,8 +69,8 @@
 	b	.Lnext\@
 
 .Lblock16\@:
-9:	ldp	x10, x11, [x1]
-10:	stp	x10, x11, [x0]
+	COPYMC_RD	.Lfix_block16\@, ldp x10, x11, [x1]
+	COPYMC_WR	\wkind, .Lfix_block16\@, stp x10, x11, [x0]
 	add	x1, x1, #16
 	add	x0, x0, #16
 	b	.Lnext\@
@@ -83,8 +86,8 @@
 	csel	x9, x2, x9, lo
 	add	x3, x0, x9
 	/* bytes [x0, x3): the head, the tail, or a faulted block */
-11:	ldrb	w10, [x1]
-12:	strb	w10, [x0]
+11:	COPYMC_RD	.Lfix_byte\@, ldrb w10, [x1]
+	COPYMC_WR	\wkind, .Lfix_byte\@, strb w10, [x0]
 	add	x1, x1, #1
 	add	x0, x0, #1
 	cmp	x0, x3
@@ -112,21 +115,6 @@
 	ret
 	.cfi_endproc
 	.size	\name, . - \name
-
-	COPYMC_EXTABLE 1b, .Lfix_block64\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 2b, .Lfix_block64\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 3b, .Lfix_block64\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 4b, .Lfix_block64\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 9b, .Lfix_block16\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 11b, .Lfix_byte\@, COPYMC_EX_READ
-	.if \wkind
-	COPYMC_EXTABLE 5b, .Lfix_block64\@, \wkind
-	COPYMC_EXTABLE 6b, .Lfix_block64\@, \wkind
-	COPYMC_EXTABLE 7b, .Lfix_block64\@, \wkind
-	COPYMC_EXTABLE 8b, .Lfix_block64\@, \wkind
-	COPYMC_EXTABLE 10b, .Lfix_block16\@, \wkind
-	COPYMC_EXTABLE 12b, .Lfix_byte\@, \wkind
-	.endif
 .endm
 
 	.text

@@ -64,7 +64,8 @@
  *
  * wkind is COPYMC_EX_WRITE for the _to_user body and 0 for _to_kernel: a
  * store fault in copy_mc_to_kernel has no table entry and crashes as it
- * would in memcpy.
+ * would in memcpy.  Every access is written with its entry (COPYMC_RD,
+ * COPYMC_WR: generic/extable.h).
  */
 .macro PPC64_COPY name, wkind
 	PPC64_ENTRY \name
@@ -85,24 +86,24 @@
 	srdi	%r6, %r5, 5		/* 32-byte blocks */
 	mtctr	%r6
 	.p2align 4
-1:	ld	%r5, 0(%r4)
-2:	ld	%r6, 8(%r4)
-3:	ld	%r0, 16(%r4)
-4:	ld	%r12, 24(%r4)
-5:	std	%r5, 0(%r3)
-6:	std	%r6, 8(%r3)
-7:	std	%r0, 16(%r3)
-8:	std	%r12, 24(%r3)
+1:	COPYMC_RD	.Lfix_block32\@, ld %r5, 0(%r4)
+	COPYMC_RD	.Lfix_block32\@, ld %r6, 8(%r4)
+	COPYMC_RD	.Lfix_block32\@, ld %r0, 16(%r4)
+	COPYMC_RD	.Lfix_block32\@, ld %r12, 24(%r4)
+	COPYMC_WR	\wkind, .Lfix_block32\@, std %r5, 0(%r3)
+	COPYMC_WR	\wkind, .Lfix_block32\@, std %r6, 8(%r3)
+	COPYMC_WR	\wkind, .Lfix_block32\@, std %r0, 16(%r3)
+	COPYMC_WR	\wkind, .Lfix_block32\@, std %r12, 24(%r3)
 	addi	%r4, %r4, 32
 	addi	%r3, %r3, 32
 	bdnz	1b
 	b	.Lnext\@
 
 .Lblock16\@:
-9:	ld	%r5, 0(%r4)
-10:	ld	%r6, 8(%r4)
-11:	std	%r5, 0(%r3)
-12:	std	%r6, 8(%r3)
+	COPYMC_RD	.Lfix_block16\@, ld %r5, 0(%r4)
+	COPYMC_RD	.Lfix_block16\@, ld %r6, 8(%r4)
+	COPYMC_WR	\wkind, .Lfix_block16\@, std %r5, 0(%r3)
+	COPYMC_WR	\wkind, .Lfix_block16\@, std %r6, 8(%r3)
 	addi	%r4, %r4, 16
 	addi	%r3, %r3, 16
 	b	.Lnext\@
@@ -119,8 +120,8 @@
 	mr	%r6, %r5
 13:	add	%r7, %r3, %r6
 	/* bytes [r3, r7): the head, the tail, or a faulted block */
-14:	lbz	%r5, 0(%r4)
-15:	stb	%r5, 0(%r3)
+14:	COPYMC_RD	.Lfix_byte\@, lbz %r5, 0(%r4)
+	COPYMC_WR	\wkind, .Lfix_byte\@, stb %r5, 0(%r3)
 	addi	%r4, %r4, 1
 	addi	%r3, %r3, 1
 	cmpld	%r3, %r7
@@ -148,23 +149,6 @@
 	blr
 	.cfi_endproc
 	PPC64_END \name
-
-	COPYMC_EXTABLE 1b, .Lfix_block32\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 2b, .Lfix_block32\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 3b, .Lfix_block32\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 4b, .Lfix_block32\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 9b, .Lfix_block16\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 10b, .Lfix_block16\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 14b, .Lfix_byte\@, COPYMC_EX_READ
-	.if \wkind
-	COPYMC_EXTABLE 5b, .Lfix_block32\@, \wkind
-	COPYMC_EXTABLE 6b, .Lfix_block32\@, \wkind
-	COPYMC_EXTABLE 7b, .Lfix_block32\@, \wkind
-	COPYMC_EXTABLE 8b, .Lfix_block32\@, \wkind
-	COPYMC_EXTABLE 11b, .Lfix_block16\@, \wkind
-	COPYMC_EXTABLE 12b, .Lfix_block16\@, \wkind
-	COPYMC_EXTABLE 15b, .Lfix_byte\@, \wkind
-	.endif
 .endm
 
 	.text

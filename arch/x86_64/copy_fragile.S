@@ -45,8 +45,8 @@
 	jb	.Lone_byte\@		/* tail */
 	shrq	$3, %rcx
 	.p2align 5		/* the 17-byte loop within one 32-byte fetch block */
-1:	movq	(%r9,%r11), %rax
-2:	movq	%rax, (%r8,%r11)
+1:	COPYMC_RD	.Lfix_load\@, movq (%r9,%r11), %rax
+	COPYMC_WR	\wkind, .Lfix_words\@, movq %rax, (%r8,%r11)
 	addq	$8, %r11
 	decq	%rcx
 5:	jnz	1b
@@ -55,8 +55,8 @@
 .Lone_byte\@:
 	leaq	1(%r11), %r10
 	/* bytes [r11, r10): one of the head or tail, or a faulted word */
-3:	movzbl	(%r9,%r11), %eax
-4:	movb	%al, (%r8,%r11)
+3:	COPYMC_RD	.Lfix_byte\@, movzbl (%r9,%r11), %eax
+	COPYMC_WR	\wkind, .Lfix_byte\@, movb %al, (%r8,%r11)
 	incq	%r11
 	cmpq	%r10, %r11
 6:	jb	3b
@@ -91,8 +91,6 @@
 	.cfi_endproc
 	.size	\name, . - \name
 
-	COPYMC_EXTABLE 1b, .Lfix_load\@, COPYMC_EX_READ
-	COPYMC_EXTABLE 3b, .Lfix_byte\@, COPYMC_EX_READ
 	/*
 	 * valgrind reports a fault in an unrolled iteration of a loop at the
 	 * loop's branch (5, 6), and one of the access a followed jump leads
@@ -103,10 +101,6 @@
 	COPYMC_EXTABLE 5b, .Lfix_words\@, COPYMC_EX_READ | \wkind
 	COPYMC_EXTABLE 6b, .Lfix_byte\@, COPYMC_EX_READ | \wkind
 	COPYMC_EXTABLE 7b, .Lfix_byte\@, COPYMC_EX_READ | \wkind
-	.if \wkind
-	COPYMC_EXTABLE 2b, .Lfix_words\@, \wkind
-	COPYMC_EXTABLE 4b, .Lfix_byte\@, \wkind
-	.endif
 .endm
 
 	.text

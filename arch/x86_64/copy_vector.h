@@ -14,34 +14,6 @@
 	/* bytes from which the loop stores around the caches (backends.c) */
 	.hidden	copymc_nt_threshold
 
-/* RD fixup, insn: a load from src, recovered in both entry points. */
-.macro RD fixup, insn:vararg
-99:	\insn
-	COPYMC_EXTABLE 99b, \fixup, COPYMC_EX_READ
-.endm
-
-/* RDA: the same, and the handler passes the fault address in rax. */
-.macro RDA fixup, insn:vararg
-99:	\insn
-	COPYMC_EXTABLE 99b, \fixup, COPYMC_EX_READ | COPYMC_EX_ADDR
-.endm
-
-/* WR wkind, fixup, insn: a store to dst, recovered only in _to_user. */
-.macro WR wkind, fixup, insn:vararg
-99:	\insn
-	.if \wkind
-	COPYMC_EXTABLE 99b, \fixup, \wkind
-	.endif
-.endm
-
-/* WRA: the same, with the fault address in rax. */
-.macro WRA wkind, fixup, insn:vararg
-99:	\insn
-	.if \wkind
-	COPYMC_EXTABLE 99b, \fixup, \wkind | COPYMC_EX_ADDR
-	.endif
-.endm
-
 /*
  * BR fixup, kind, insn: a branch or jump right before an access that may
  * fault.  valgrind (default options) may report a fault of the first
@@ -52,12 +24,12 @@
  * _to_kernel).  Native faults never have such a pc.
  */
 .macro BR fixup, kind, insn:vararg
-	WR \kind, \fixup, \insn
+	COPYMC_WR \kind, \fixup, \insn
 .endm
 
 /* BRW wkind, fixup, insn: the same before a store, with the fault address. */
 .macro BRW wkind, fixup, insn:vararg
-	WRA \wkind, \fixup, \insn
+	COPYMC_WRA \wkind, \fixup, \insn
 .endm
 
 /*
@@ -140,12 +112,12 @@
 	movq	%rsi, %r9
 .Llong\@:
 	.endif
-	RDA	.Lfix_rest\@, \movu (%rsi), \v0
+	COPYMC_RDA	.Lfix_rest\@, \movu (%rsi), \v0
 	cmpq	$2*\vec, %rdx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lmore_2\@
-	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v1
-	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \v1, -\vec(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v1
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v1, -\vec(%rdi,%rdx)
 	\vzu
 	xorl	%eax, %eax
 	ret
@@ -154,13 +126,13 @@
 .Lmore_2\@:			/* more than 2 vectors; v0 holds the first */
 	cmpq	$4*\vec, %rdx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lmore_4\@
-	RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
-	RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v2
-	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v3
-	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \v1, \vec(%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \v2, -2*\vec(%rdi,%rdx)
-	WRA	\wkind, .Lfix_rest\@, \movu \v3, -\vec(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
+	COPYMC_RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v2
+	COPYMC_RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v3
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v1, \vec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v2, -2*\vec(%rdi,%rdx)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v3, -\vec(%rdi,%rdx)
 	\vzu
 	xorl	%eax, %eax
 	ret
@@ -194,79 +166,79 @@
 	.p2align 5
 .Lhalf\@:
 	.if \vec == 16
-	RDA	.Lfix_rest\@, movq (%rsi), \h0
-	RDA	.Lfix_rest\@, movq -8(%rsi,%rdx), \h1
-	WRA	\wkind, .Lfix_rest\@, movq \h0, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, movq \h1, -8(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, movq (%rsi), \h0
+	COPYMC_RDA	.Lfix_rest\@, movq -8(%rsi,%rdx), \h1
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movq \h0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movq \h1, -8(%rdi,%rdx)
 	.else
-	RDA	.Lfix_rest\@, \movu (%rsi), \h0
-	RDA	.Lfix_rest\@, \movu -\vec/2(%rsi,%rdx), \h1
-	WRA	\wkind, .Lfix_rest\@, \movu \h0, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \h1, -\vec/2(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, \movu (%rsi), \h0
+	COPYMC_RDA	.Lfix_rest\@, \movu -\vec/2(%rsi,%rdx), \h1
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \h0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \h1, -\vec/2(%rdi,%rdx)
 	.endif
 	xorl	%eax, %eax	/* a VEX.128 or EVEX move leaves no dirty upper state */
 	ret
 	.if \vec > 32
 	.p2align 5
 .L16_31\@:
-	RDA	.Lfix_rest\@, vmovdqu (%rsi), %xmm0
-	RDA	.Lfix_rest\@, vmovdqu -16(%rsi,%rdx), %xmm1
-	WRA	\wkind, .Lfix_rest\@, vmovdqu %xmm0, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, vmovdqu %xmm1, -16(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, vmovdqu (%rsi), %xmm0
+	COPYMC_RDA	.Lfix_rest\@, vmovdqu -16(%rsi,%rdx), %xmm1
+	COPYMC_WRA	\wkind, .Lfix_rest\@, vmovdqu %xmm0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, vmovdqu %xmm1, -16(%rdi,%rdx)
 	xorl	%eax, %eax
 	ret
 	.endif
 	.if \vec > 16
 	.p2align 5
 .L8_15\@:
-	RDA	.Lfix_rest\@, movq (%rsi), %rax
-	RDA	.Lfix_rest\@, movq -8(%rsi,%rdx), %rcx
-	WRA	\wkind, .Lfix_rest\@, movq %rax, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, movq %rcx, -8(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, movq (%rsi), %rax
+	COPYMC_RDA	.Lfix_rest\@, movq -8(%rsi,%rdx), %rcx
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movq %rax, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movq %rcx, -8(%rdi,%rdx)
 	xorl	%eax, %eax
 	ret
 	.endif
 	.p2align 5
 .L4_7\@:
-	RDA	.Lfix_rest\@, movl (%rsi), %eax
-	RDA	.Lfix_rest\@, movl -4(%rsi,%rdx), %ecx
-	WRA	\wkind, .Lfix_rest\@, movl %eax, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, movl %ecx, -4(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, movl (%rsi), %eax
+	COPYMC_RDA	.Lfix_rest\@, movl -4(%rsi,%rdx), %ecx
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movl %eax, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movl %ecx, -4(%rdi,%rdx)
 	xorl	%eax, %eax
 	ret
 	.p2align 5
 .L2_3\@:
-	RDA	.Lfix_rest\@, movzwl (%rsi), %eax
-	RDA	.Lfix_rest\@, movzwl -2(%rsi,%rdx), %ecx
-	WRA	\wkind, .Lfix_rest\@, movw %ax, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, movw %cx, -2(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, movzwl (%rsi), %eax
+	COPYMC_RDA	.Lfix_rest\@, movzwl -2(%rsi,%rdx), %ecx
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movw %ax, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, movw %cx, -2(%rdi,%rdx)
 	xorl	%eax, %eax
 	ret
 	.p2align 5
 .L1\@:
-	RD	.Lfix_one\@, movzbl (%rsi), %eax
-	WR	\wkind, .Lfix_one\@, movb %al, (%rdi)
+	COPYMC_RD	.Lfix_one\@, movzbl (%rsi), %eax
+	COPYMC_WR	\wkind, .Lfix_one\@, movb %al, (%rdi)
 	xorl	%eax, %eax
 	ret
 
 .Lmore_4\@:
 	cmpq	$8*\vec, %rdx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lbig\@
-	RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
-	RDA	.Lfix_rest\@, \movu 2*\vec(%rsi), \v2
-	RDA	.Lfix_rest\@, \movu 3*\vec(%rsi), \v3
-	RDA	.Lfix_rest\@, \movu -4*\vec(%rsi,%rdx), \v4
-	RDA	.Lfix_rest\@, \movu -3*\vec(%rsi,%rdx), \v5
-	RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v6
-	RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v7
-	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \v1, \vec(%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \v2, 2*\vec(%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \v3, 3*\vec(%rdi)
-	WRA	\wkind, .Lfix_rest\@, \movu \v4, -4*\vec(%rdi,%rdx)
-	WRA	\wkind, .Lfix_rest\@, \movu \v5, -3*\vec(%rdi,%rdx)
-	WRA	\wkind, .Lfix_rest\@, \movu \v6, -2*\vec(%rdi,%rdx)
-	WRA	\wkind, .Lfix_rest\@, \movu \v7, -\vec(%rdi,%rdx)
+	COPYMC_RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
+	COPYMC_RDA	.Lfix_rest\@, \movu 2*\vec(%rsi), \v2
+	COPYMC_RDA	.Lfix_rest\@, \movu 3*\vec(%rsi), \v3
+	COPYMC_RDA	.Lfix_rest\@, \movu -4*\vec(%rsi,%rdx), \v4
+	COPYMC_RDA	.Lfix_rest\@, \movu -3*\vec(%rsi,%rdx), \v5
+	COPYMC_RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v6
+	COPYMC_RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v7
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v1, \vec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v2, 2*\vec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v3, 3*\vec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v4, -4*\vec(%rdi,%rdx)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v5, -3*\vec(%rdi,%rdx)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v6, -2*\vec(%rdi,%rdx)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v7, -\vec(%rdi,%rdx)
 	\vzu
 	xorl	%eax, %eax
 	ret
@@ -289,7 +261,7 @@
 	 * then go on from the next lvec-aligned destination (rdi and rsi move
 	 * by 1..lvec bytes, leaving well over 4 loop vectors).
 	 */
-	WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
 	movl	%edi, %eax
 	andl	$\lvec-1, %eax
 	subq	$\lvec, %rax		/* -(bytes to the next boundary) */
@@ -301,14 +273,14 @@
 	BR	.Lfix_loop\@, COPYMC_EX_READ | \wkind, jae .Lnt_loop\@
 	.p2align 4
 .Lloop\@:
-	RDA	.Lfix_ld0\@, \lmovu (%rsi), \l0
-	RDA	.Lfix_ld1\@, \lmovu \lvec(%rsi), \l1
-	RDA	.Lfix_ld2\@, \lmovu 2*\lvec(%rsi), \l2
-	RDA	.Lfix_ld3\@, \lmovu 3*\lvec(%rsi), \l3
-	WRA	\wkind, .Lfix_st0\@, \lmova \l0, (%rdi)
-	WRA	\wkind, .Lfix_st1\@, \lmova \l1, \lvec(%rdi)
-	WRA	\wkind, .Lfix_st2\@, \lmova \l2, 2*\lvec(%rdi)
-	WRA	\wkind, .Lfix_st3\@, \lmova \l3, 3*\lvec(%rdi)
+	COPYMC_RDA	.Lfix_ld0\@, \lmovu (%rsi), \l0
+	COPYMC_RDA	.Lfix_ld1\@, \lmovu \lvec(%rsi), \l1
+	COPYMC_RDA	.Lfix_ld2\@, \lmovu 2*\lvec(%rsi), \l2
+	COPYMC_RDA	.Lfix_ld3\@, \lmovu 3*\lvec(%rsi), \l3
+	COPYMC_WRA	\wkind, .Lfix_st0\@, \lmova \l0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st1\@, \lmova \l1, \lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st2\@, \lmova \l2, 2*\lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st3\@, \lmova \l3, 3*\lvec(%rdi)
 	addq	$4*\lvec, %rsi
 	addq	$4*\lvec, %rdi
 	cmpq	%r10, %rdi
@@ -321,20 +293,20 @@
 	 */
 	.p2align 4
 .Lnt_loop\@:
-	RDA	.Lfix_ld0\@, \lmovu (%rsi), \l0
-	RDA	.Lfix_ld1\@, \lmovu \lvec(%rsi), \l1
-	RDA	.Lfix_ld2\@, \lmovu 2*\lvec(%rsi), \l2
-	RDA	.Lfix_ld3\@, \lmovu 3*\lvec(%rsi), \l3
+	COPYMC_RDA	.Lfix_ld0\@, \lmovu (%rsi), \l0
+	COPYMC_RDA	.Lfix_ld1\@, \lmovu \lvec(%rsi), \l1
+	COPYMC_RDA	.Lfix_ld2\@, \lmovu 2*\lvec(%rsi), \l2
+	COPYMC_RDA	.Lfix_ld3\@, \lmovu 3*\lvec(%rsi), \l3
 	.if \lvec == 16		/* legacy SSE2: no VEX encoding */
-	WRA	\wkind, .Lfix_st0\@, movntdq \l0, (%rdi)
-	WRA	\wkind, .Lfix_st1\@, movntdq \l1, \lvec(%rdi)
-	WRA	\wkind, .Lfix_st2\@, movntdq \l2, 2*\lvec(%rdi)
-	WRA	\wkind, .Lfix_st3\@, movntdq \l3, 3*\lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st0\@, movntdq \l0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st1\@, movntdq \l1, \lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st2\@, movntdq \l2, 2*\lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st3\@, movntdq \l3, 3*\lvec(%rdi)
 	.else
-	WRA	\wkind, .Lfix_st0\@, vmovntdq \l0, (%rdi)
-	WRA	\wkind, .Lfix_st1\@, vmovntdq \l1, \lvec(%rdi)
-	WRA	\wkind, .Lfix_st2\@, vmovntdq \l2, 2*\lvec(%rdi)
-	WRA	\wkind, .Lfix_st3\@, vmovntdq \l3, 3*\lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st0\@, vmovntdq \l0, (%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st1\@, vmovntdq \l1, \lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st2\@, vmovntdq \l2, 2*\lvec(%rdi)
+	COPYMC_WRA	\wkind, .Lfix_st3\@, vmovntdq \l3, 3*\lvec(%rdi)
 	.endif
 	addq	$4*\lvec, %rsi
 	addq	$4*\lvec, %rdi
@@ -343,14 +315,14 @@
 	sfence
 .Ltail\@:
 	/* 1..4 vectors left: the last 4 of the buffers, from their ends */
-	RDA	.Lfix_rest\@, \lmovu -4*\lvec(%r11), \l0
-	RDA	.Lfix_rest\@, \lmovu -3*\lvec(%r11), \l1
-	RDA	.Lfix_rest\@, \lmovu -2*\lvec(%r11), \l2
-	RDA	.Lfix_rest\@, \lmovu -\lvec(%r11), \l3
-	WRA	\wkind, .Lfix_rest\@, \lmovu \l0, (%r10)
-	WRA	\wkind, .Lfix_rest\@, \lmovu \l1, \lvec(%r10)
-	WRA	\wkind, .Lfix_rest\@, \lmovu \l2, 2*\lvec(%r10)
-	WRA	\wkind, .Lfix_rest\@, \lmovu \l3, 3*\lvec(%r10)
+	COPYMC_RDA	.Lfix_rest\@, \lmovu -4*\lvec(%r11), \l0
+	COPYMC_RDA	.Lfix_rest\@, \lmovu -3*\lvec(%r11), \l1
+	COPYMC_RDA	.Lfix_rest\@, \lmovu -2*\lvec(%r11), \l2
+	COPYMC_RDA	.Lfix_rest\@, \lmovu -\lvec(%r11), \l3
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \lmovu \l0, (%r10)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \lmovu \l1, \lvec(%r10)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \lmovu \l2, 2*\lvec(%r10)
+	COPYMC_WRA	\wkind, .Lfix_rest\@, \lmovu \l3, 3*\lvec(%r10)
 	\vzu
 	xorl	%eax, %eax
 	ret
@@ -364,8 +336,8 @@
 .Ldown\@:
 	leaq	(%r9,%rdx), %rsi
 	leaq	(%r8,%rdx), %rdi
-	RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
-	WR	\wkind, .Lfix_down\@, \lmovu \l0, -\lvec(%rdi)
+	COPYMC_RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l0, -\lvec(%rdi)
 	movl	%edi, %eax
 	andl	$\lvec-1, %eax		/* bytes past a vector boundary */
 	subq	%rax, %rdi
@@ -373,27 +345,27 @@
 	leaq	4*\lvec(%r8), %r10	/* loop while rdi > r10: > 4 vectors left */
 	.p2align 4
 .Ldown_loop\@:
-	RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
-	RD	.Lfix_down\@, \lmovu -2*\lvec(%rsi), \l1
-	RD	.Lfix_down\@, \lmovu -3*\lvec(%rsi), \l2
-	RD	.Lfix_down\@, \lmovu -4*\lvec(%rsi), \l3
-	WR	\wkind, .Lfix_down\@, \lmova \l0, -\lvec(%rdi)
-	WR	\wkind, .Lfix_down\@, \lmova \l1, -2*\lvec(%rdi)
-	WR	\wkind, .Lfix_down\@, \lmova \l2, -3*\lvec(%rdi)
-	WR	\wkind, .Lfix_down\@, \lmova \l3, -4*\lvec(%rdi)
+	COPYMC_RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
+	COPYMC_RD	.Lfix_down\@, \lmovu -2*\lvec(%rsi), \l1
+	COPYMC_RD	.Lfix_down\@, \lmovu -3*\lvec(%rsi), \l2
+	COPYMC_RD	.Lfix_down\@, \lmovu -4*\lvec(%rsi), \l3
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmova \l0, -\lvec(%rdi)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmova \l1, -2*\lvec(%rdi)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmova \l2, -3*\lvec(%rdi)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmova \l3, -4*\lvec(%rdi)
 	subq	$4*\lvec, %rsi
 	subq	$4*\lvec, %rdi
 	cmpq	%r10, %rdi
 	BR	.Lfix_down\@, COPYMC_EX_READ | \wkind, ja .Ldown_loop\@
 	/* 1..4 vectors left: the first 4 of the buffers */
-	RD	.Lfix_down\@, \lmovu (%r9), \l0
-	RD	.Lfix_down\@, \lmovu \lvec(%r9), \l1
-	RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \l2
-	RD	.Lfix_down\@, \lmovu 3*\lvec(%r9), \l3
-	WR	\wkind, .Lfix_down\@, \lmovu \l0, (%r8)
-	WR	\wkind, .Lfix_down\@, \lmovu \l1, \lvec(%r8)
-	WR	\wkind, .Lfix_down\@, \lmovu \l2, 2*\lvec(%r8)
-	WR	\wkind, .Lfix_down\@, \lmovu \l3, 3*\lvec(%r8)
+	COPYMC_RD	.Lfix_down\@, \lmovu (%r9), \l0
+	COPYMC_RD	.Lfix_down\@, \lmovu \lvec(%r9), \l1
+	COPYMC_RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \l2
+	COPYMC_RD	.Lfix_down\@, \lmovu 3*\lvec(%r9), \l3
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l0, (%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l1, \lvec(%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l2, 2*\lvec(%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l3, 3*\lvec(%r8)
 	\vzu
 	xorl	%eax, %eax
 	ret
@@ -526,8 +498,8 @@
 	cmpq	%r10, %r11
 	BR	.Lfix_byte\@, COPYMC_EX_READ, jae .Lbytes_done\@
 .Lbyte_loop\@:
-	RD	.Lfix_byte\@, movzbl (%r9,%r11), %ecx
-	WR	\wkind, .Lfix_byte\@, movb %cl, (%r8,%r11)
+	COPYMC_RD	.Lfix_byte\@, movzbl (%r9,%r11), %ecx
+	COPYMC_WR	\wkind, .Lfix_byte\@, movb %cl, (%r8,%r11)
 	incq	%r11
 	cmpq	%r10, %r11
 	BR	.Lfix_byte\@, COPYMC_EX_READ | \wkind, jb .Lbyte_loop\@
@@ -552,7 +524,7 @@
 .Lresume\@:
 	leaq	(%r9,%r10), %rsi
 	leaq	(%r8,%r10), %rdi
-	RDA	.Lfix_rest\@, \movu (%rsi), \v0
+	COPYMC_RDA	.Lfix_rest\@, \movu (%rsi), \v0
 	BRW	\wkind, .Lfix_rest\@, jmp .Lmore_8\@
 .Lstop\@:			/* byte r10 is the first not copied */
 	movq	%rdx, %rax
