@@ -1,11 +1,27 @@
 /*
- * riscv64 ucontext accessor (generic backend only: pc and sp).  glibc names
- * the register array __gregs, musl names it __gregs too but only exposes the
- * REG_* indices under _GNU_SOURCE; index 0 is the pc, 2 is sp in both.
+ * riscv64 ucontext accessor.  glibc names the register array __gregs, musl
+ * names it __gregs too but only exposes the REG_* indices under
+ * _GNU_SOURCE; index 0 is the pc and index n register xn (2: sp) in both.
+ * The copy convention of copy_riscv64.S: the original dst, src and len
+ * live in a5, a6 and a7 (x15, x16, x17) for the whole copy.
  */
+#define COPYMC_UC_HAVE_COPY_ARGS 1
+
 static inline uintptr_t copymc_uc_pc(const ucontext_t *uc)
 {
 	return (uintptr_t)uc->uc_mcontext.__gregs[0];
+}
+
+static inline void copymc_uc_set_pc(ucontext_t *uc, uintptr_t pc)
+{
+	uc->uc_mcontext.__gregs[0] = pc;
+}
+
+static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_args *a)
+{
+	a->dst = (uintptr_t)uc->uc_mcontext.__gregs[15];
+	a->src = (uintptr_t)uc->uc_mcontext.__gregs[16];
+	a->len = (size_t)uc->uc_mcontext.__gregs[17];
 }
 
 static inline uintptr_t copymc_uc_sp(const ucontext_t *uc)
