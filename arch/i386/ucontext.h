@@ -1,7 +1,28 @@
-/* i386 ucontext accessor (generic backend only: pc and sp). */
+/*
+ * i386 ucontext accessor.  The copy convention of copy_i686.S: cdecl puts
+ * the arguments on the stack, and the body, four registers pushed, keeps
+ * esp fixed, so the original dst, src and len are at 20, 24 and 28 bytes
+ * above the interrupted esp wherever its table entries lie.
+ */
+#define COPYMC_UC_HAVE_COPY_ARGS 1
+
 static inline uintptr_t copymc_uc_pc(const ucontext_t *uc)
 {
 	return (uintptr_t)uc->uc_mcontext.gregs[REG_EIP];
+}
+
+static inline void copymc_uc_set_pc(ucontext_t *uc, uintptr_t pc)
+{
+	uc->uc_mcontext.gregs[REG_EIP] = (greg_t)pc;
+}
+
+static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_args *a)
+{
+	const uint32_t *args = (const uint32_t *)(uintptr_t)uc->uc_mcontext.gregs[REG_ESP] + 5;
+
+	a->dst = args[0];
+	a->src = args[1];
+	a->len = args[2];
 }
 
 static inline uintptr_t copymc_uc_sp(const ucontext_t *uc)
