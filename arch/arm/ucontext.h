@@ -1,7 +1,26 @@
-/* 32-bit arm ucontext accessor (generic backend only: pc and sp). */
+/*
+ * 32-bit arm ucontext accessor.  The copy convention of copy_arm.S (ARM
+ * state): the original dst, src and len live in r4, r5 and r6 for the
+ * whole copy.
+ */
+#define COPYMC_UC_HAVE_COPY_ARGS 1
+
 static inline uintptr_t copymc_uc_pc(const ucontext_t *uc)
 {
 	return (uintptr_t)uc->uc_mcontext.arm_pc;
+}
+
+/* A fixup of copy_arm.S, in ARM state as the faulting access was. */
+static inline void copymc_uc_set_pc(ucontext_t *uc, uintptr_t pc)
+{
+	uc->uc_mcontext.arm_pc = pc;
+}
+
+static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_args *a)
+{
+	a->dst = (uintptr_t)uc->uc_mcontext.arm_r4;
+	a->src = (uintptr_t)uc->uc_mcontext.arm_r5;
+	a->len = (size_t)uc->uc_mcontext.arm_r6;
 }
 
 static inline uintptr_t copymc_uc_sp(const ucontext_t *uc)
