@@ -1,7 +1,25 @@
-/* s390x ucontext accessor (generic backend only: pc and sp, which is r15). */
+/*
+ * s390x ucontext accessor: the pc is the PSW's address, sp is r15.  The
+ * copy convention of copy_s390x.S: the original dst, src and len live in
+ * r11, r12 and r13 for the whole copy.
+ */
+#define COPYMC_UC_HAVE_COPY_ARGS 1
+
 static inline uintptr_t copymc_uc_pc(const ucontext_t *uc)
 {
 	return (uintptr_t)uc->uc_mcontext.psw.addr;
+}
+
+static inline void copymc_uc_set_pc(ucontext_t *uc, uintptr_t pc)
+{
+	uc->uc_mcontext.psw.addr = pc;
+}
+
+static inline void copymc_uc_copy_args(const ucontext_t *uc, struct copymc_copy_args *a)
+{
+	a->dst = (uintptr_t)uc->uc_mcontext.gregs[11];
+	a->src = (uintptr_t)uc->uc_mcontext.gregs[12];
+	a->len = (size_t)uc->uc_mcontext.gregs[13];
 }
 
 static inline uintptr_t copymc_uc_sp(const ucontext_t *uc)
