@@ -48,6 +48,23 @@ extern const size_t copymc_arch_nbackends;
 const char *copymc_arch_default(void);
 
 /*
+ * The whole backends.c of a port with one backend, NAME, always usable
+ * and the default, whose bodies are copymc_NAME_to_kernel and
+ * copymc_NAME_to_user.
+ */
+#define COPYMC_ARCH_ONE_BACKEND(name)                                                   \
+	size_t copymc_##name##_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN; \
+	size_t copymc_##name##_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;   \
+	const struct copymc_backend copymc_arch_backends[] = {                          \
+		{ #name, copymc_##name##_to_kernel, copymc_##name##_to_user, NULL },    \
+	};                                                                              \
+	const size_t copymc_arch_nbackends = 1;                                         \
+	const char *copymc_arch_default(void)                                           \
+	{                                                                               \
+		return #name;                                                           \
+	}
+
+/*
  * Where the arch defines copy_mc_to_kernel and copy_mc_to_user itself
  * (COPYMC_ARCH_ENTRY_POINTS): told each backend selected, after the
  * dispatcher's slots point at it, so that its entry points go there too.

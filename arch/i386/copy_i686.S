@@ -1,9 +1,10 @@
 /*
- * copy_i686.S - the i686 backend: byte-align the source to 4, copy
- * 16-byte blocks as 4-byte words (movl), then the byte tail.  A faulting
- * block is retried byte by byte from the same (not advanced) position,
- * so the count is exact and the destination prefix is never rewritten
- * with other data.
+ * copy_i686.S - the i686 backends: byte-align the source to 4, copy
+ * 16-byte blocks, as 4-byte words (movl: "i686") or as one SSE2 vector
+ * (movdqu: "sse2", where CPUID says SSE2; backends.c), then the byte
+ * tail.  A faulting block is retried byte by byte from the same (not
+ * advanced) position, so the count is exact and the destination prefix
+ * is never rewritten with other data.
  */
 #include "../../generic/extable.h"
 
@@ -26,7 +27,7 @@
  */
 #define I686_ARGS 20	/* 4 pushes: the arguments from here */
 
-.macro I686_COPY name, wkind
+.macro I686_COPY name, wkind, sse2
 	.globl	\name
 	.hidden	\name
 	.type	\name, @function
@@ -61,7 +62,12 @@
 	andl	$-16, %ecx
 	leal	(%edx,%ecx), %ebp	/* the end of the 16-byte blocks */
 	.p2align 4
-1:	COPYMC_RD	.Lfix_block\@, movl (%esi,%edx), %eax
+1:
+	.if \sse2
+	COPYMC_RD	.Lfix_block\@, movdqu (%esi,%edx), %xmm0
+	COPYMC_WR	\wkind, .Lfix_block\@, movdqu %xmm0, (%edi,%edx)
+	.else
+	COPYMC_RD	.Lfix_block\@, movl (%esi,%edx), %eax
 	COPYMC_RD	.Lfix_block\@, movl 4(%esi,%edx), %ecx
 	COPYMC_WR	\wkind, .Lfix_block\@, movl %eax, (%edi,%edx)
 	COPYMC_WR	\wkind, .Lfix_block\@, movl %ecx, 4(%edi,%edx)
@@ -69,6 +75,7 @@
 	COPYMC_RD	.Lfix_block\@, movl 12(%esi,%edx), %ecx
 	COPYMC_WR	\wkind, .Lfix_block\@, movl %eax, 8(%edi,%edx)
 	COPYMC_WR	\wkind, .Lfix_block\@, movl %ecx, 12(%edi,%edx)
+	.endif
 	addl	$16, %edx
 	cmpl	%ebp, %edx
 	jb	1b
@@ -128,7 +135,9 @@
 .endm
 
 	.text
-	I686_COPY copymc_i686_to_kernel, 0
-	I686_COPY copymc_i686_to_user, COPYMC_EX_WRITE
+	I686_COPY copymc_i686_to_kernel, 0, 0
+	I686_COPY copymc_i686_to_user, COPYMC_EX_WRITE, 0
+	I686_COPY copymc_i686_sse2_to_kernel, 0, 1
+	I686_COPY copymc_i686_sse2_to_user, COPYMC_EX_WRITE, 1
 
 	.section .note.GNU-stack, "", @progbits

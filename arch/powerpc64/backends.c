@@ -5,16 +5,4 @@
  */
 #include "../../generic/internal.h"
 
-size_t copymc_powerpc64_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_powerpc64_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-
-const struct copymc_backend copymc_arch_backends[] = {
-	{ "powerpc64", copymc_powerpc64_to_kernel, copymc_powerpc64_to_user, NULL },
-};
-const size_t copymc_arch_nbackends =
-	sizeof copymc_arch_backends / sizeof copymc_arch_backends[0];
-
-const char *copymc_arch_default(void)
-{
-	return "powerpc64";
-}
+COPYMC_ARCH_ONE_BACKEND(powerpc64)

@@ -5,16 +5,4 @@
  */
 #include "../../generic/internal.h"
 
-size_t copymc_s390x_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_s390x_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-
-const struct copymc_backend copymc_arch_backends[] = {
-	{ "s390x", copymc_s390x_to_kernel, copymc_s390x_to_user, NULL },
-};
-const size_t copymc_arch_nbackends =
-	sizeof copymc_arch_backends / sizeof copymc_arch_backends[0];
-
-const char *copymc_arch_default(void)
-{
-	return "s390x";
-}
+COPYMC_ARCH_ONE_BACKEND(s390x)
