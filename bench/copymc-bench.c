@@ -7,7 +7,7 @@
  *   copymc-bench [--quick] [--csv | --md] [--csv-file FILE] [--reps N]
  *                [--processes N] [--size BYTES]... [--offsets SRC,DST]
  *                [--only VARIANT,...] [--no-faults | --faults-only]
- *                [--fault-kinds page,memory-error]
+ *                [--fault-kinds page,memory-error] [--real-poison]
  *                [--versus glibc-default|glibc-avx2|glibc-sse2]
  *
  * Every variant runs in each repetition, in a rotating order, so that
@@ -244,10 +244,10 @@ static long calibrate(const struct variant *v, void *dst, const void *src, size_
  * of fault: a page fault (the page is PROT_NONE: SIGSEGV with the exact
  * address), and a memory error (SIGBUS BUS_MCEERR_AR, whose si_addr the
  * library does not trust to the byte).  A memory error is real poison
- * where the kernel takes MADV_HWPOISON (root, CONFIG_MEMORY_FAILURE: the
- * guests of scripts/conformance-system --bench), and otherwise the page
- * fault rewritten into one by a tracer, which adds a tracer stop to every
- * signal, the bare one's included.
+ * with --real-poison where the kernel takes MADV_HWPOISON (root,
+ * CONFIG_MEMORY_FAILURE: the guests of scripts/conformance-system
+ * --bench), and otherwise the page fault rewritten into one by a tracer,
+ * which adds a tracer stop to every signal, the bare one's included.
  */
 #define FAULT_LEN 4096
 #define FAULT_OK(pi) (2048 - placements[pi].src_off)
@@ -541,16 +541,21 @@ static void probe_body(const void *arg, int fd)
 }
 
 /*
- * Where memory errors come from here: real poison if the kernel takes
- * MADV_HWPOISON, else the tracer's rewrite; SRC_NONE and why if neither.
+ * Where memory errors come from here: real poison if asked for
+ * (--real-poison) and the kernel takes MADV_HWPOISON, else the tracer's
+ * rewrite; SRC_NONE and why if neither.  Real poison takes each poisoned
+ * page out of the machine until it reboots: the bench poisons one page
+ * per measuring child, so it is for throw-away machines (the guests of
+ * scripts/conformance-system --bench), never the default.
  */
-static enum fault_src memory_error_source(char *why, size_t n)
+static enum fault_src memory_error_source(int real_poison, char *why, size_t n)
 {
 	static const enum fault_src srcs[] = { SRC_POISON, SRC_INJECT };
 	char part[2][160];
 	int st;
 
-	for (int i = 0; i < 2; i++) {
+	snprintf(part[0], sizeof part[0], "real poison not asked for (--real-poison)");
+	for (int i = real_poison ? 0 : 1; i < 2; i++) {
 		in_child(srcs[i], probe_body, &srcs[i], &st);
 		if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			return srcs[i];
@@ -879,7 +884,7 @@ static void usage(void)
 	fputs("usage: copymc-bench [--quick] [--csv | --md] [--csv-file FILE] [--reps N]\n"
 	      "                    [--processes N] [--size BYTES]... [--offsets SRC,DST]\n"
 	      "                    [--only VARIANT,...] [--no-faults | --faults-only]\n"
-	      "                    [--fault-kinds page,memory-error]\n"
+	      "                    [--fault-kinds page,memory-error] [--real-poison]\n"
 	      "                    [--versus glibc-default|glibc-avx2|glibc-sse2]\n", stderr);
 	exit(2);
 }
@@ -887,7 +892,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	int quick = 0, md = 0, reps = 0, faults = 1, throughput = 1, nv = 0;
-	int processes = 0, child_rounds = 0, bad = 0;
+	int processes = 0, child_rounds = 0, bad = 0, real_poison = 0;
 	size_t sizes[MAXSIZES], nsizes = 0;
 	const char *only = NULL, *fault_kinds = NULL, *names[MAXVARIANTS];
 	const struct versus *vs = NULL;
@@ -908,6 +913,8 @@ int main(int argc, char **argv)
 			md = 1;
 		} else if (strcmp(a, "--no-faults") == 0) {
 			faults = 0;
+		} else if (strcmp(a, "--real-poison") == 0) {
+			real_poison = 1;
 		} else if (strcmp(a, "--faults-only") == 0) {
 			throughput = 0;
 		} else if (arg != NULL && strcmp(a, "--csv-file") == 0) {
@@ -1127,7 +1134,7 @@ int main(int argc, char **argv)
 		if (listed(fault_kinds, "page"))
 			bad |= fault_table(SRC_PAGE, v, nv, quick, md, out, csv);
 		if (listed(fault_kinds, "memory-error")) {
-			msrc = memory_error_source(why, sizeof why);
+			msrc = memory_error_source(real_poison, why, sizeof why);
 			if (msrc != SRC_NONE)
 				bad |= fault_table(msrc, v, nv, quick, md, out, csv);
 			else if (out != NULL)

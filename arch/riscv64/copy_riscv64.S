@@ -18,10 +18,11 @@
  * number of bytes surely copied; a4 = dst + len, a3 = where the byte loop
  * stops.  Returns in a0 the bytes not copied.  A leaf: no stack.
  *
- * The source is 8-aligned before any ld, so a load never spans two pages;
- * a store to a destination of another alignment is a misaligned sd, which
- * the hardware or the kernel's trap handler completes (slowly on cores
- * that trap them).  wkind is COPYMC_EX_WRITE for the _to_user body and 0
+ * The blocks run only where dst and src have the same alignment modulo 8,
+ * once the source is 8-aligned: no ld or sd is misaligned, so none spans
+ * two pages and none depends on the kernel's or the firmware's emulation
+ * of misaligned accesses (whose faults come as SIGBUS BUS_ADRALN, not a
+ * copy's).  Other copies go by bytes.  wkind is COPYMC_EX_WRITE for the _to_user body and 0
  * for _to_kernel: a store fault in copy_mc_to_kernel has no table entry
  * and crashes as it would in memcpy.  Every access is written with its
  * entry (COPYMC_RD, COPYMC_WR: generic/extable.h).
@@ -40,6 +41,9 @@
 .Lnext\@:
 	sub	t6, a4, a0		/* t6 = bytes left */
 	beqz	t6, .Ldone\@
+	xor	t4, a0, a1
+	andi	t4, t4, 7
+	bnez	t4, .Lbytes\@		/* dst and src of different alignment */
 	andi	t4, a1, 7
 	bnez	t4, .Lhead_tail\@	/* source not yet 8-aligned */
 	li	t4, 16
@@ -81,7 +85,10 @@
 	bgeu	t6, t4, 2f
 	mv	t5, t6
 2:	add	a3, a0, t5
-	/* bytes [a0, a3): the head, the tail, or a faulted block */
+	j	3f
+.Lbytes\@:
+	mv	a3, a4
+	/* bytes [a0, a3): the head, the tail, a faulted block, or all */
 3:	COPYMC_RD	.Lfix_byte\@, lbu t0, 0(a1)
 	COPYMC_WR	\wkind, .Lfix_byte\@, sb t0, 0(a0)
 	addi	a1, a1, 1

@@ -93,7 +93,8 @@
 	clgfi	%r1, 16
 	jhe	2f
 	lgr	%r0, %r1
-2:	la	%r1, 0(%r2, %r0)
+2:	lgr	%r1, %r2		/* not la: r0 as an index is 0 */
+	agr	%r1, %r0
 	/* bytes [r2, r1): the head, the tail, or a faulted block */
 3:	COPYMC_RD	.Lfix_byte\@, llgc 6,0(3)
 	COPYMC_WR	\wkind, .Lfix_byte\@, stc 6,0(2)
