@@ -263,8 +263,9 @@ enum fault_src { SRC_PAGE, SRC_POISON, SRC_INJECT, SRC_NONE };
 static const char *const src_title[] = {
 	[SRC_PAGE] = "page fault: the source turns PROT_NONE",
 	[SRC_POISON] = "memory error: real poison (MADV_HWPOISON), SIGBUS BUS_MCEERR_AR",
-	[SRC_INJECT] = "memory error: the page fault rewritten by a tracer into SIGBUS "
-		       "BUS_MCEERR_AR (every signal, bare included, pays a tracer stop)",
+	/* One literal in two lines: parenthesised, as clang asks. */
+	[SRC_INJECT] = ("memory error: the page fault rewritten by a tracer into SIGBUS "
+			"BUS_MCEERR_AR (every signal, bare included, pays a tracer stop)"),
 };
 static const char *const src_csv[] = {
 	[SRC_PAGE] = "page-fault", [SRC_POISON] = "memory-error-poison",
