@@ -213,8 +213,9 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	 */
 	int in_src = copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->src), f->len,
 				     copymc_pagesz);
-	int in_dst = f->to_user && copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->dst),
-						   f->len, copymc_pagesz);
+	int on_dst_pages = copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->dst), f->len,
+					   copymc_pagesz);
+	int in_dst = f->to_user && on_dst_pages;
 	int ok;
 
 	if (f->storing)
@@ -238,8 +239,7 @@ int copymc_generic_try_recover(int sig, siginfo_t *info, void *ucontext)
 	uintptr_t w = copymc_arch_untag((uintptr_t)(f->src + i));
 
 	if (!f->storing && in_src && !byte_step(f, i) && (addr & ~(page - 1)) == (w & ~(page - 1)) &&
-	    (addr - w < sizeof(word_t) || (addr & (page - 1)) == 0) &&
-	    !copymc_in_range(addr, copymc_arch_untag((uintptr_t)f->dst), f->len, copymc_pagesz))
+	    (addr - w < sizeof(word_t) || (addr & (page - 1)) == 0) && !on_dst_pages)
 		f->word_load_faulted = 1;
 	/* After sigreturn, call generic_resume(f) on the interrupted stack. */
 	copymc_uc_set_call(uc, generic_resume, f);
