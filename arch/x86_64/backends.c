@@ -2,9 +2,10 @@
  * backends.c (x86_64) - the x86_64 backends and the run-time default: the
  * widest vector backend this CPU and OS run at full speed (64-byte vectors
  * where AVX-512 does, else 32-byte ones where AVX2 does, else 16-byte
- * SSE2 ones, which every x86_64 has).  No default uses a fast-string
- * instruction (rep movs), on the quirk Xeons or anywhere: erms and the
- * kernel's word loop (fragile) are named choices only.
+ * SSE2 ones, which every x86_64 has).  No default on a quirk Xeon uses
+ * a fast-string instruction (rep movs); elsewhere only sse2 does, from 2
+ * KiB to the L2 cache's size where the CPU has ERMS (copymc_rep_stop).
+ * erms and the kernel's word loop (fragile) are named choices only.
  */
 #include "backends.h"
 
@@ -75,8 +76,29 @@ static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
  */
 size_t copymc_nt_threshold COPYMC_HIDDEN = (size_t)16 << 20;
 
-/* The largest data or unified cache CPUID describes; 0 if none. */
-static size_t largest_cache(int amd)
+/*
+ * Below this many bytes, from 2 KiB, the sse2 body copies by rep movsb
+ * (copy_vector.h, .Lbig); 0: never.  Read by copy_vector.h; set before a
+ * vector backend can be selected.
+ */
+size_t copymc_rep_stop COPYMC_HIDDEN = 0;
+
+size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2)
+{
+	/*
+	 * Only with fast strings, and never on a quirk model, where a machine
+	 * check inside rep movs is not recoverable.  Up to the L2 cache's
+	 * size: glibc's memcpy draws its line there on AMD, and above it the
+	 * vector loop keeps up (docs/performance.md).
+	 */
+	return c->erms && !c->fragile_quirk ? l2 : 0;
+}
+
+/*
+ * The largest data or unified cache CPUID describes, or with level > 0
+ * the largest of that level; 0 if none.
+ */
+static size_t largest_cache(int amd, unsigned int level)
 {
 	unsigned int eax, ebx, ecx, edx, leaf = amd ? 0x8000001d : 4;
 	size_t best = 0;
@@ -92,6 +114,8 @@ static size_t largest_cache(int amd)
 		if ((eax & 0x1f) == 0)	/* no more caches */
 			break;
 		if ((eax & 0x1f) == 2)	/* instruction cache */
+			continue;
+		if (level != 0 && ((eax >> 5) & 7) != level)
 			continue;
 		size_t size = (size_t)((ebx >> 22) + 1) * (((ebx >> 12) & 0x3ff) + 1) *
 			      ((ebx & 0xfff) + 1) * ((size_t)ecx + 1);
@@ -176,11 +200,14 @@ static void probe_cpu(void)
 {
 	copymc_x86_probe(&cpu, real_cpuid, xgetbv0);
 	if (cpu.avx2) {
-		size_t llc = largest_cache(cpu.amd);
+		size_t llc = largest_cache(cpu.amd, 0);
 
 		if (llc >= ((size_t)2 << 20))
 			copymc_nt_threshold = llc / 2;
 	}
+	copymc_rep_stop = copymc_x86_rep_stop(&cpu, largest_cache(cpu.amd, 2));
+	if (copymc_rep_stop > copymc_nt_threshold)
+		copymc_rep_stop = copymc_nt_threshold;
 }
 
 static int avx2_usable(void)

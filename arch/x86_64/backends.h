@@ -36,5 +36,8 @@ typedef int (*copymc_cpuid_fn)(unsigned int leaf, unsigned int sub, unsigned int
 void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpuid,
 		      unsigned long long (*xgetbv)(void)) COPYMC_HIDDEN;
 const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
+/* Below how many bytes (from 2 KiB) sse2 copies by rep movsb, given the
+   L2 cache's size; 0: never. */
+size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2) COPYMC_HIDDEN;
 
 #endif /* COPYMC_X86_64_BACKENDS_H */

@@ -13,6 +13,8 @@
 
 	/* bytes from which the loop stores around the caches (backends.c) */
 	.hidden	copymc_nt_threshold
+	/* below this many bytes (from 2 KiB), rep: see .Lbig (backends.c) */
+	.hidden	copymc_rep_stop
 
 /*
  * BR fixup, kind, insn: a branch or jump right before an access that may
@@ -75,7 +77,7 @@
  * the order of the blocks below were measured (bench/); check there
  * before moving anything.
  */
-.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere
+.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep
 	.globl	\name
 	.hidden	\name
 	.type	\name, @function
@@ -244,6 +246,22 @@
 	ret
 
 .Lbig\@:
+	.ifnb	\rep
+	/*
+	 * From 2 KiB to copymc_rep_stop bytes, the rep body: one rep movsb,
+	 * as glibc's memcpy of this vector width does on CPUs whose fast
+	 * strings are fast, for the same reason (it moves whole lines, which
+	 * 16-byte stores cannot match).  copymc_rep_stop is 0, so never,
+	 * where the CPU has no ERMS or is a quirk model (backends.c), and
+	 * the rep body is the erms backend's, with its own exact fixups:
+	 * the registers are as at entry.
+	 */
+	cmpq	copymc_rep_stop(%rip), %rdx
+	jae	.Lno_rep\@
+	cmpq	$2048, %rdx
+	jae	\rep
+.Lno_rep\@:
+	.endif
 	/*
 	 * dst a little above src, modulo 4096: an upward loop's loads would
 	 * wait on the stores just made to the same page offsets (4K
