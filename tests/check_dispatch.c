@@ -290,15 +290,45 @@ END_TEST
 
 #if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
 /*
- * A copy of SIZE_MAX bytes runs the selected backend, not the avx512 body
- * that copy_mc_to_kernel and copy_mc_to_user inline (generic/dispatch.c,
- * copymc_inline_gate).  The observable is the faulting instruction: the
- * source's next page is PROT_NONE, and a handler installed over the
- * library's records the signal and the pc of the first fault, then jumps
- * back.  No length may reach the inlined body while another backend is
- * active: on a CPU without AVX-512 it dies of SIGILL, with AVX-512 its
- * fault lies in copy_avx512.S instead of the selected backend.
+ * A copy of SIZE_MAX bytes runs the selected backend, not the body an
+ * entry point inlines (copy_avx512.S, and with IFUNC copy_avx2.S and
+ * copy_sse2.S; the gates in backends.c), unless that is the selected one.
+ * The observable is the faulting instruction: the source's next page is
+ * PROT_NONE, and a handler installed over the library's records the
+ * signal and the pc of the first fault, then jumps back.  No length may
+ * reach an inlined body while another backend is active: on a CPU without
+ * its instructions it dies of SIGILL, else its fault lies in another
+ * backend's code than the selected one's.
  */
+#include "../arch/x86_64/backends.h"
+
+/* The entry points, the public symbols among them (bound to one of the others with IFUNC). */
+size_t copymc_avx512_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx512_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+
+static const struct entry_point {
+	const char *name, *needs;	/* needs: the backend whose instructions it runs */
+	copymc_fn *to_kernel, *to_user;
+} entry_points[] = {
+	{ "copy_mc_to_*", NULL, copy_mc_to_kernel, copy_mc_to_user },
+#ifdef COPYMC_HAVE_IFUNC
+	{ "the avx512 entry", "avx512", copymc_avx512_entry_to_kernel, copymc_avx512_entry_to_user },
+	{ "the avx2 entry", "avx2", copymc_avx2_entry_to_kernel, copymc_avx2_entry_to_user },
+	{ "the sse2 entry", "sse2", copymc_sse2_entry_to_kernel, copymc_sse2_entry_to_user },
+#endif
+};
+#define NENTRY_POINTS (sizeof entry_points / sizeof entry_points[0])
+
+/* May this CPU call entry point e (does it run the instructions of e's body)? */
+static int entry_point_runs_here(const struct entry_point *e)
+{
+	return e->needs == NULL || copymc_backend_check(copymc_backend_lookup(e->needs)) == 0;
+}
+
 extern const char __start_copymc_generic_text[] COPYMC_HIDDEN;
 extern const char __stop_copymc_generic_text[] COPYMC_HIDDEN;
 
@@ -331,17 +361,13 @@ static void backend_code(const struct copymc_backend *b, uintptr_t *lo, uintptr_
 }
 
 /* The copy that must fault, with its sigsetjmp in a frame of its own. */
-__attribute__((noinline)) static void copy_size_max(int to_user, void *dst, const void *src)
+__attribute__((noinline)) static void copy_size_max(copymc_fn *f, void *dst, const void *src)
 {
-	if (sigsetjmp(size_max_jump, 1) == 0) {
-		if (to_user)
-			(void)copy_mc_to_user(dst, src, SIZE_MAX);
-		else
-			(void)copy_mc_to_kernel(dst, src, SIZE_MAX);
-	}
+	if (sigsetjmp(size_max_jump, 1) == 0)
+		(void)f(dst, src, SIZE_MAX);
 }
 
-START_TEST(len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body)
+START_TEST(len_size_max_runs_the_selected_backend_not_an_inlined_body)
 {
 	size_t pg = test_pagesz(), k = 5;
 	unsigned char *src = test_map(2), *dst = test_map(2);
@@ -360,39 +386,124 @@ START_TEST(len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body)
 	ck_assert_int_eq(sigaction(SIGSEGV, &sa, &old_segv), 0);
 	ck_assert_int_eq(sigaction(SIGBUS, &sa, &old_bus), 0);
 	ck_assert_int_eq(sigaction(SIGILL, &sa, &old_ill), 0);
-	for (size_t u = 0; u < test_nusable(); u++) {
-		const char *name = test_backend_name(test_usable_backend(u));
-		const struct copymc_backend *b = copymc_backend_lookup(name);
-		uintptr_t lo, hi;
+	for (size_t e = 0; e < NENTRY_POINTS; e++) {
+		const struct entry_point *ep = &entry_points[e];
 
-		if (strcmp(name, "avx512") == 0)
-			continue;	/* the inlined body is its own */
-		test_use_backend(test_usable_backend(u));
-		backend_code(b, &lo, &hi);
-		for (int to_user = 0; to_user < 2; to_user++) {
-			size_max_sig = 0;
-			size_max_pc = size_max_addr = 0;
-			memset(dst, 0, 2 * pg);
-			copy_size_max(to_user, dst, src + pg - k);
-			ck_assert_msg(size_max_sig == SIGSEGV,
-				      "%s, copy_mc_to_%s(SIZE_MAX): signal %d, want SIGSEGV (SIGILL: "
-				      "the AVX-512 body ran)", name, to_user ? "user" : "kernel",
-				      (int)size_max_sig);
-			ck_assert_msg(size_max_addr == (uintptr_t)(src + pg),
-				      "%s: the fault is at %p, want the source's next page %p", name,
-				      (void *)size_max_addr, (void *)(src + pg));
-			ck_assert_msg(size_max_pc >= lo && size_max_pc < hi,
-				      "%s, copy_mc_to_%s(SIZE_MAX): the fault's pc %p is not in the "
-				      "selected backend's code [%p, %p)", name,
-				      to_user ? "user" : "kernel", (void *)size_max_pc, (void *)lo,
-				      (void *)hi);
-			checked++;
+		if (!entry_point_runs_here(ep))
+			continue;
+		for (size_t u = 0; u < test_nusable(); u++) {
+			const char *name = test_backend_name(test_usable_backend(u));
+			const struct copymc_backend *b = copymc_backend_lookup(name);
+			uintptr_t lo, hi;
+
+			test_use_backend(test_usable_backend(u));
+			backend_code(b, &lo, &hi);
+			for (int to_user = 0; to_user < 2; to_user++) {
+				size_max_sig = 0;
+				size_max_pc = size_max_addr = 0;
+				memset(dst, 0, 2 * pg);
+				copy_size_max(to_user ? ep->to_user : ep->to_kernel, dst, src + pg - k);
+				ck_assert_msg(size_max_sig == SIGSEGV,
+					      "%s, %s, to_%s(SIZE_MAX): signal %d, want SIGSEGV "
+					      "(SIGILL: another backend's body ran)", ep->name, name,
+					      to_user ? "user" : "kernel", (int)size_max_sig);
+				ck_assert_msg(size_max_addr == (uintptr_t)(src + pg),
+					      "%s, %s: the fault is at %p, want the source's next "
+					      "page %p", ep->name, name, (void *)size_max_addr,
+					      (void *)(src + pg));
+				ck_assert_msg(size_max_pc >= lo && size_max_pc < hi,
+					      "%s, %s, to_%s(SIZE_MAX): the fault's pc %p is not in "
+					      "the selected backend's code [%p, %p)", ep->name, name,
+					      to_user ? "user" : "kernel", (void *)size_max_pc,
+					      (void *)lo, (void *)hi);
+				checked++;
+			}
 		}
 	}
 	sigaction(SIGSEGV, &old_segv, NULL);
 	sigaction(SIGBUS, &old_bus, NULL);
 	sigaction(SIGILL, &old_ill, NULL);
-	ck_assert_uint_ge(checked, 2 * 4);	/* erms, fragile, sse2 and generic at least */
+	/* erms, fragile, sse2 and generic at least, through each entry point */
+	ck_assert_uint_ge(checked, 2 * 5 * (NENTRY_POINTS > 1 ? 2 : 1));
+}
+END_TEST
+
+/*
+ * Every entry point copies exactly as the active backend does, whichever
+ * that is: every length from 0 to 300 at a few alignments without a
+ * fault, and, for every length to 140 and two longer ones, with the
+ * source's next page PROT_NONE from bytes around each vector size before
+ * it (to_kernel and to_user), and the destination's next page read-only
+ * (to_user): the bytes not copied, and the bytes copied.
+ */
+static void sweep_entry(const struct entry_point *ep, const char *backend, unsigned char *src,
+			unsigned char *dst, size_t pg)
+{
+	/* k bytes before the hole: around each vector size and its halves */
+	static const size_t faults_at[] = { 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63,
+					    64, 65, 70 };
+
+	for (size_t len = 0; len <= 300; len++) {
+		for (size_t a = 0; a < 3; a++) {
+			size_t so = (a * 17) % 64, doff = (a * 5) % 64;
+
+			memset(dst, 0, pg);
+			ck_assert_uint_eq(ep->to_kernel(dst + doff, src + so, len), 0);
+			ck_assert_msg(memcmp(dst + doff, src + so, len) == 0,
+				      "%s, %s: to_kernel of %zu bytes copied wrong", ep->name,
+				      backend, len);
+			memset(dst, 0, pg);
+			ck_assert_uint_eq(ep->to_user(dst + doff, src + so, len), 0);
+			ck_assert_msg(memcmp(dst + doff, src + so, len) == 0,
+				      "%s, %s: to_user of %zu bytes copied wrong", ep->name,
+				      backend, len);
+		}
+		for (size_t i = 0; i < sizeof faults_at / sizeof faults_at[0]; i++) {
+			size_t k = faults_at[i], want = len - k;
+
+			if (k >= len || (len > 140 && len != 256 && len != 300))
+				continue;
+
+			memset(dst, 0, pg);
+			ck_assert_msg(ep->to_kernel(dst, src + 2 * pg - k, len) == want,
+				      "%s, %s: to_kernel of %zu bytes, %zu before the hole: "
+				      "not %zu bytes left", ep->name, backend, len, k, want);
+			ck_assert_msg(memcmp(dst, src + 2 * pg - k, k) == 0, "%s, %s: bytes lost",
+				      ep->name, backend);
+			memset(dst, 0, pg);
+			ck_assert_msg(ep->to_user(dst, src + 2 * pg - k, len) == want,
+				      "%s, %s: to_user of %zu bytes, %zu before the hole: "
+				      "not %zu bytes left", ep->name, backend, len, k, want);
+			ck_assert_msg(ep->to_user(dst + 2 * pg - k, src, len) == want,
+				      "%s, %s: to_user of %zu bytes, %zu before a read-only "
+				      "page: not %zu bytes left", ep->name, backend, len, k, want);
+			ck_assert_msg(memcmp(dst + 2 * pg - k, src, k) == 0, "%s, %s: bytes lost",
+				      ep->name, backend);
+		}
+	}
+}
+
+START_TEST(every_entry_point_copies_as_the_active_backend)
+{
+	size_t pg = test_pagesz(), swept = 0;
+	unsigned char *src = test_map(3), *dst = test_map(3);
+
+	for (size_t i = 0; i < 2 * pg; i++)
+		src[i] = test_pattern(i);
+	test_protect(src + 2 * pg, pg, PROT_NONE);
+	test_protect(dst + 2 * pg, pg, PROT_READ);
+	ck_assert_int_eq(copy_mc_init(), 0);
+	for (size_t e = 0; e < NENTRY_POINTS; e++) {
+		if (!entry_point_runs_here(&entry_points[e]))
+			continue;
+		for (size_t u = 0; u < test_nusable(); u++) {
+			test_use_backend(test_usable_backend(u));
+			sweep_entry(&entry_points[e], test_backend_name(test_usable_backend(u)), src,
+				    dst, pg);
+			swept++;
+		}
+	}
+	ck_assert_uint_ge(swept, 5);
 }
 END_TEST
 
@@ -621,6 +732,61 @@ START_TEST(an_x86_64_cpu_without_leaf_7_gets_sse2)
 	ck_assert_str_eq(copymc_x86_choose(&c), "sse2");
 }
 END_TEST
+
+/*
+ * The entry point the public symbols are bound to at load time (IFUNC),
+ * for every CPU class and COPYMC_BACKEND value: that of the backend the
+ * first copy selects, which is the one named if the CPU runs it, else the
+ * default; avx2 and sse2 have their own, the rest share avx512's.
+ */
+static enum copymc_x86_entry entry_of(const char *backend)
+{
+	return strcmp(backend, "avx2") == 0 ? COPYMC_X86_ENTRY_AVX2 :
+	       strcmp(backend, "sse2") == 0 ? COPYMC_X86_ENTRY_SSE2 : COPYMC_X86_ENTRY_AVX512;
+}
+
+START_TEST(the_load_time_entry_point_is_the_initial_backends_for_every_cpu_class)
+{
+	static const char *const envs[] = { NULL, "avx512", "avx2", "sse2", "erms", "fragile",
+					    "generic", "", "bogus", "avx", "avx2 ", "AVX2" };
+	size_t checked = 0;
+
+	for (size_t m = 0; m < sizeof cpu_models / sizeof cpu_models[0]; m++) {
+		for (size_t f = 0; f < sizeof feature_sets / sizeof feature_sets[0]; f++) {
+			struct copymc_x86_cpu c;
+			const char *dflt = cpu_models[m].amd ? feature_sets[f].amd
+							     : feature_sets[f].intel;
+
+			mock.amd = cpu_models[m].amd;
+			mock.family = cpu_models[m].family;
+			mock.model = cpu_models[m].model;
+			mock.leaf1_ecx = feature_sets[f].leaf1_ecx;
+			mock.leaf7_ebx = feature_sets[f].leaf7_ebx;
+			mock.leaf7_1_eax = feature_sets[f].leaf7_1_eax;
+			mock.xcr0 = feature_sets[f].xcr0;
+			copymc_x86_probe(&c, mock_cpuid, mock_xgetbv);
+			for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
+				const char *env = envs[i], *want = dflt;
+
+				if (env != NULL && (strcmp(env, "sse2") == 0 ||
+						    strcmp(env, "erms") == 0 ||
+						    strcmp(env, "fragile") == 0 ||
+						    strcmp(env, "generic") == 0 ||
+						    (strcmp(env, "avx2") == 0 && c.avx2) ||
+						    (strcmp(env, "avx512") == 0 && c.avx512)))
+					want = env;
+				ck_assert_msg(copymc_x86_entry_for(&c, env) == entry_of(want),
+					      "%s, %s, COPYMC_BACKEND=%s: entry %d, want %s's",
+					      cpu_models[m].what, feature_sets[f].what,
+					      env ? env : "(unset)", (int)copymc_x86_entry_for(&c, env),
+					      want);
+				checked++;
+			}
+		}
+	}
+	ck_assert_uint_eq(checked, 7 * 9 * 12);
+}
+END_TEST
 #endif
 
 Suite *dispatch_suite(void)
@@ -640,7 +806,9 @@ Suite *dispatch_suite(void)
 	tcase_add_test(tc, copy_mc_init_is_idempotent_and_a_selection_survives_it);
 	tcase_add_test(tc, len_0_returns_0_and_touches_nothing_null_pointers_allowed);
 #if defined(__x86_64__) && defined(COPYMC_HAVE_EXTABLE)
-	tcase_add_test(tc, len_size_max_runs_the_selected_backend_not_the_inlined_avx512_body);
+	tcase_add_test(tc, len_size_max_runs_the_selected_backend_not_an_inlined_body);
+	tcase_add_test(tc, every_entry_point_copies_as_the_active_backend);
+	tcase_add_test(tc, the_load_time_entry_point_is_the_initial_backends_for_every_cpu_class);
 	tcase_add_test(tc, the_x86_64_default_for_every_cpu_class_is_a_vector_backend);
 	tcase_add_test(tc, an_x86_64_cpu_without_leaf_7_gets_sse2);
 #endif

@@ -28,26 +28,38 @@ const size_t copymc_arch_nbackends =
 	sizeof copymc_arch_backends / sizeof copymc_arch_backends[0];
 
 /*
- * The public entry points, copy_mc_to_kernel and copy_mc_to_user, are in
- * copy_avx512.S, with the avx512 body inlined: while avx512 is the active
- * backend they run it at once, without the dispatcher's indirect jump and
- * its test for len 0, which cost a small copy a tenth of its time;
- * otherwise they jump to the avx2 or sse2 body if that is in the
- * dispatcher's slot, or to copymc_dispatch_to_*.  They tell the two cases
- * by copymc_inline_gate: the longest copy the inlined body's short path
- * takes (its vector size less one) while avx512 is active (they compare
- * len with it anyway: len <= gate takes the short path, which looks at it
- * again), all ones otherwise, which every len, SIZE_MAX too, is at most:
- * no length can run the inlined body while it is not active.
+ * The entry points.  The avx512 body is inlined into copy_avx512.S's entry
+ * point, and with IFUNC also the avx2 and sse2 bodies into entry points of
+ * their own (copy_avx2.S, copy_sse2.S): while that backend is active they
+ * run it at once, without the dispatcher's indirect jump and its test for
+ * len 0, which cost a small copy a tenth of its time; otherwise the
+ * avx512 one jumps to the avx2 or sse2 body if that is in the
+ * dispatcher's slot, and every one to copymc_dispatch_to_* else.  They
+ * tell the two cases by their gate: the longest copy the inlined body's
+ * short path takes (its vector size less one) while that backend is
+ * active (they compare len with it anyway: len <= gate takes the short
+ * path, which looks at it again), all ones otherwise, which every len,
+ * SIZE_MAX too, is at most: no length can run an inlined body while its
+ * backend is not active.
  */
-#define INLINE_GATE 63	/* the avx512 body's vector size (64) less one */
-COPYMC_HIDDEN _Atomic size_t copymc_inline_gate = SIZE_MAX;
+COPYMC_HIDDEN _Atomic size_t copymc_inline_gate = SIZE_MAX;	/* avx512 */
+#ifdef COPYMC_HAVE_IFUNC
+COPYMC_HIDDEN _Atomic size_t copymc_avx2_gate = SIZE_MAX;
+COPYMC_HIDDEN _Atomic size_t copymc_sse2_gate = SIZE_MAX;
+#endif
+
+static void set_gate(_Atomic size_t *gate, int active, size_t vec)
+{
+	atomic_store_explicit(gate, active ? vec - 1 : SIZE_MAX, memory_order_release);
+}
 
 void copymc_arch_entry_select(const struct copymc_backend *b)
 {
-	atomic_store_explicit(&copymc_inline_gate,
-			      b->to_kernel == copymc_avx512_to_kernel ? INLINE_GATE : SIZE_MAX,
-			      memory_order_release);
+	set_gate(&copymc_inline_gate, b->to_kernel == copymc_avx512_to_kernel, 64);
+#ifdef COPYMC_HAVE_IFUNC
+	set_gate(&copymc_avx2_gate, b->to_kernel == copymc_avx2_to_kernel, 32);
+	set_gate(&copymc_sse2_gate, b->to_kernel == copymc_sse2_to_kernel, 16);
+#endif
 }
 
 /*
@@ -126,7 +138,7 @@ static size_t largest_cache(int amd, unsigned int level)
 }
 
 /* XCR0: which register state the OS saves and restores on a context switch. */
-static unsigned long long xgetbv0(void)
+static COPYMC_EARLY unsigned long long xgetbv0(void)
 {
 	unsigned int lo, hi;
 
@@ -134,7 +146,7 @@ static unsigned long long xgetbv0(void)
 	return ((unsigned long long)hi << 32) | lo;
 }
 
-static int real_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
+static COPYMC_EARLY int real_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
 {
 	if ((unsigned int)__get_cpuid_max(leaf & 0x80000000, NULL) < leaf)
 		return 0;
@@ -142,8 +154,8 @@ static int real_cpuid(unsigned int leaf, unsigned int sub, unsigned int r[4])
 	return 1;
 }
 
-void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpuid,
-		      unsigned long long (*xgetbv)(void))
+COPYMC_EARLY void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpuid,
+				   unsigned long long (*xgetbv)(void))
 {
 	unsigned int v[4], r[4];
 	unsigned long long xcr0 = 0;
@@ -180,7 +192,7 @@ void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpuid,
 		c->avx512_fast = (r[0] >> 4) & 1;	/* AVX-VNNI */
 }
 
-const char *copymc_x86_choose(const struct copymc_x86_cpu *c)
+COPYMC_EARLY const char *copymc_x86_choose(const struct copymc_x86_cpu *c)
 {
 	/*
 	 * The quirk models get the same answer: a vector body has no
@@ -227,3 +239,135 @@ const char *copymc_arch_default(void)
 	pthread_once(&cpu_once, probe_cpu);
 	return copymc_x86_choose(&cpu);
 }
+
+/*
+ * The entry point the public symbols are bound to at load time: that of
+ * the backend the first copy will select (copymc_backend_choose_initial):
+ * the one COPYMC_BACKEND names if this CPU can run it, else the default.
+ * avx2 and sse2 have entry points of their own; the avx512 one serves
+ * avx512 and the backends without one (erms, fragile, generic), as the
+ * public symbols always do without IFUNC.
+ */
+/* strcmp() == 0, for the resolvers, which may not call the C library. */
+static COPYMC_EARLY int same(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+COPYMC_EARLY enum copymc_x86_entry copymc_x86_entry_for(const struct copymc_x86_cpu *c,
+							 const char *env)
+{
+	static const char *const names[] = { "erms", "sse2", "fragile", "generic" };
+	const char *b = copymc_x86_choose(c);
+
+	if (env != NULL) {
+		if (same(env, "avx512") ? c->avx512 : same(env, "avx2") ? c->avx2 : 0)
+			b = env;
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (same(env, names[i]))
+				b = env;
+	}
+	return same(b, "avx2") ? COPYMC_X86_ENTRY_AVX2 :
+	       same(b, "sse2") ? COPYMC_X86_ENTRY_SSE2 : COPYMC_X86_ENTRY_AVX512;
+}
+
+#ifdef COPYMC_HAVE_IFUNC
+/*
+ * The IFUNC resolvers, run by the dynamic linker while it relocates (or,
+ * in a static program, by the C library's start-up code before it sets up
+ * thread-local storage): nothing here may call into the C library, touch
+ * thread-local storage (no stack protector) or be instrumented by a
+ * sanitizer whose run time is not up yet.  The binding only decides which
+ * copy is fastest: every entry point runs whichever backend is active, so
+ * a later copy_mc_set_backend() to another backend, or an environment
+ * read wrongly here, costs a jump and never a wrong copy.
+ */
+size_t copymc_avx512_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx512_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+
+/*
+ * The environment as the process started.  Before the C library's own
+ * start-up code has run (a program's relocation, which binds these
+ * symbols), glibc's __environ is still null in a dynamically linked
+ * program; the dynamic linker has by then set __libc_stack_end to the
+ * initial stack, where argc, argv[] and envp[] lie one after the other.
+ * A static program has __environ set before it relocates.  Both weak, so
+ * that a C library without them leaves only the default.
+ */
+extern char **__environ __attribute__((weak));
+extern void *__libc_stack_end __attribute__((weak));
+
+static COPYMC_EARLY const char *load_time_backend(void)
+{
+	static const char var[] = "COPYMC_BACKEND=";
+	char **envp = &__environ != NULL ? __environ : NULL;
+
+	if (envp == NULL && &__libc_stack_end != NULL && __libc_stack_end != NULL) {
+		long *sp = __libc_stack_end;
+		char **argv = (char **)(sp + 1);
+
+		if (sp[0] < 0 || sp[0] > 1 << 20 || argv[sp[0]] != NULL)
+			return NULL;	/* not the initial stack: no hint */
+		envp = argv + sp[0] + 1;
+	}
+	for (; envp != NULL && *envp != NULL; envp++) {
+		size_t i = 0;
+
+		while (var[i] != '\0' && (*envp)[i] == var[i])
+			i++;
+		if (var[i] == '\0')
+			return *envp + i;
+	}
+	return NULL;
+}
+
+static COPYMC_EARLY enum copymc_x86_entry load_time_entry(void)
+{
+	/* Relaxed: a resolver run twice at once finds the same answer. */
+	static _Atomic int entry = -1;
+	int e = atomic_load_explicit(&entry, memory_order_relaxed);
+	struct copymc_x86_cpu c;
+
+	if (e < 0) {
+		copymc_x86_probe(&c, real_cpuid, xgetbv0);
+		e = (int)copymc_x86_entry_for(&c, load_time_backend());
+		atomic_store_explicit(&entry, e, memory_order_relaxed);
+	}
+	return (enum copymc_x86_entry)e;
+}
+
+static COPYMC_EARLY copymc_fn *resolve_to_kernel(void)
+{
+	switch (load_time_entry()) {
+	case COPYMC_X86_ENTRY_AVX2:
+		return copymc_avx2_entry_to_kernel;
+	case COPYMC_X86_ENTRY_SSE2:
+		return copymc_sse2_entry_to_kernel;
+	default:
+		return copymc_avx512_entry_to_kernel;
+	}
+}
+
+static COPYMC_EARLY copymc_fn *resolve_to_user(void)
+{
+	switch (load_time_entry()) {
+	case COPYMC_X86_ENTRY_AVX2:
+		return copymc_avx2_entry_to_user;
+	case COPYMC_X86_ENTRY_SSE2:
+		return copymc_sse2_entry_to_user;
+	default:
+		return copymc_avx512_entry_to_user;
+	}
+}
+
+COPYMC_API size_t copy_mc_to_kernel(void *dst, const void *src, size_t len)
+	__attribute__((ifunc("resolve_to_kernel")));
+COPYMC_API size_t copy_mc_to_user(void *dst, const void *src, size_t len)
+	__attribute__((ifunc("resolve_to_user")));
+#endif /* COPYMC_HAVE_IFUNC */

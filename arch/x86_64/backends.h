@@ -40,4 +40,31 @@ const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
    L2 cache's size; 0: never. */
 size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2) COPYMC_HIDDEN;
 
+/*
+ * Which entry point the public copy_mc_to_kernel and copy_mc_to_user are
+ * bound to at load time, with IFUNC (backends.c): for this CPU and the
+ * COPYMC_BACKEND value env (NULL: not set).
+ */
+enum copymc_x86_entry {
+	COPYMC_X86_ENTRY_AVX512,	/* also erms', fragile's and generic's */
+	COPYMC_X86_ENTRY_AVX2,
+	COPYMC_X86_ENTRY_SSE2,
+};
+enum copymc_x86_entry copymc_x86_entry_for(const struct copymc_x86_cpu *c,
+					   const char *env) COPYMC_HIDDEN;
+
+/*
+ * Code the IFUNC resolvers run, before the C library is set up (a static
+ * program's thread pointer among it): no stack protector, no sanitizer.
+ */
+#if defined(__has_attribute)
+# if __has_attribute(no_stack_protector) && __has_attribute(no_sanitize)
+#  define COPYMC_EARLY __attribute__((no_stack_protector, \
+				      no_sanitize("address", "thread", "undefined")))
+# endif
+#endif
+#ifndef COPYMC_EARLY
+# define COPYMC_EARLY
+#endif
+
 #endif /* COPYMC_X86_64_BACKENDS_H */

@@ -8,14 +8,27 @@
  * (ymm16-ymm19) instead: as fast where the source is aligned, and faster
  * where it is not, as half the loads then stay within one cache line.
  *
- * Also the library's public entry points on x86_64: copy_mc_to_kernel and
- * copy_mc_to_user are this body with one test in front while avx512 is
- * the active backend; otherwise they jump straight to the avx2 or the
- * sse2 body when that is active, or go through the dispatcher's indirect jump
- * (generic/dispatch.c; the gate: backends.c).  A copy of 8 to 128 bytes takes 8 to 10 cycles;
- * the dispatcher's test and indirect jump cost one or two of them.
+ * Also the entry point that runs this body with one test in front while
+ * avx512 is the active backend; otherwise it jumps straight to the avx2 or
+ * the sse2 body when that is active, or goes through the dispatcher's
+ * indirect jump (generic/dispatch.c; the gate: backends.c).  With IFUNC
+ * (glibc) it is one of three such entry points, one per vector backend,
+ * which the public copy_mc_to_kernel and copy_mc_to_user are bound to at
+ * load time (backends.c); without IFUNC (musl) it is the public symbol
+ * itself.  A copy of 8 to 128 bytes takes 8 to 10 cycles; the
+ * dispatcher's test and indirect jump cost one or two of them.
  */
+#include "config.h"
 #include "copy_vector.h"
+
+#ifdef COPYMC_HAVE_IFUNC
+# define ENTRY_TO_KERNEL copymc_avx512_entry_to_kernel
+# define ENTRY_TO_USER copymc_avx512_entry_to_user
+	.hidden	ENTRY_TO_KERNEL, ENTRY_TO_USER
+#else
+# define ENTRY_TO_KERNEL copy_mc_to_kernel
+# define ENTRY_TO_USER copy_mc_to_user
+#endif
 
 /*
  * ELSEWHERE slot, avx2, sse2, dispatch: where the entry points go while
@@ -36,8 +49,8 @@
 /*
  * size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len)
  * size_t copymc_avx512_to_user(void *dst, const void *src, size_t len)
- * size_t copy_mc_to_kernel(void *dst, const void *src, size_t len)
- * size_t copy_mc_to_user(void *dst, const void *src, size_t len)
+ * size_t ENTRY_TO_KERNEL(void *dst, const void *src, size_t len)
+ * size_t ENTRY_TO_USER(void *dst, const void *src, size_t len)
  * Registers and fixups: see VECTOR_COPY in copy_vector.h.  The entry
  * points clobber rax before the body starts.
  */
@@ -63,12 +76,12 @@
 	VECTOR_COPY copymc_avx512_to_kernel, 0, 64, vmovdqu64, , \
 		%zmm16, %zmm17, %zmm18, %zmm19, %zmm20, %zmm21, %zmm22, %zmm23, %ymm16, %ymm17, \
 		32, vmovdqu64, vmovdqa64, %ymm16, %ymm17, %ymm18, %ymm19, \
-		copy_mc_to_kernel, copymc_inline_gate, .Lelsewhere_to_kernel
+		ENTRY_TO_KERNEL, copymc_inline_gate, .Lelsewhere_to_kernel
 	.p2align 6
 	VECTOR_COPY copymc_avx512_to_user, COPYMC_EX_WRITE, 64, vmovdqu64, , \
 		%zmm16, %zmm17, %zmm18, %zmm19, %zmm20, %zmm21, %zmm22, %zmm23, %ymm16, %ymm17, \
 		32, vmovdqu64, vmovdqa64, %ymm16, %ymm17, %ymm18, %ymm19, \
-		copy_mc_to_user, copymc_inline_gate, .Lelsewhere_to_user
+		ENTRY_TO_USER, copymc_inline_gate, .Lelsewhere_to_user
 
 	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

@@ -68,8 +68,9 @@
  * the buffer.  Nothing outside [src, src+len) or [dst, dst+len) is ever
  * touched.
  *
- * With entry given, the body is also inlined into that public entry point
- * (copy_avx512.S): see the comment there, and gate in generic/dispatch.c.
+ * With entry given, the body is also inlined into that entry point, a
+ * global symbol (the caller makes it hidden or not): see copy_avx512.S,
+ * and the gates in backends.c.
  *
  * Layout matters: a copy of 8 to 128 bytes is 8 to 10 cycles, call and
  * return included, and which 64-byte lines a path spans, or one more
@@ -94,8 +95,8 @@
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jmp .Llong\@
 
 	/*
-	 * The public entry point, with this body inlined: gate (a hidden
-	 * variable of generic/dispatch.c) is vec - 1 while this backend is
+	 * The entry point, with this body inlined: gate (a hidden
+	 * variable of backends.c) is vec - 1 while this backend is
 	 * the active one and all ones otherwise, so that one compare both
 	 * picks the short path (len <= vec - 1) and, when another backend is
 	 * active, sends every copy there too, where the gate, kept in rax,
