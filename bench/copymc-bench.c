@@ -53,6 +53,7 @@ struct variant {
 	enum kind kind;
 	const char *backend;	/* K_COPYMC: which one */
 	long iters;		/* copies per batch */
+	int id;			/* its index in the whole list (its column) */
 };
 
 static const size_t default_sizes[] = {
@@ -627,9 +628,9 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
 					double ns = time_batch(&v[k], dst, src, len, v[k].iters);
 
 					if (raw != NULL)
-						fprintf(raw, "%zu %zu %d %.6f\n", si, pi, k, ns);
+						fprintf(raw, "%zu %zu %d %.6f\n", si, pi, v[k].id, ns);
 					else
-						add_sample(si, pi, k, ns);
+						add_sample(si, pi, v[k].id, ns);
 				}
 		}
 	}
@@ -641,11 +642,17 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
  * The same, in a freshly executed copy of this program, which gets its own
  * address-space layout: where code and data land moves a short copy by a
  * cycle either way, for memcpy and copy_mc alike, so one process is one
- * draw.  argv is ours, passed on with the number of rounds to run.
+ * draw.  argv is ours, passed on with the number of rounds to run.  With
+ * backend given, the copy runs only that backend's variant (number
+ * variant) besides memcpy (and guarded, with_guarded), started with
+ * COPYMC_BACKEND=backend: as a program whose backend is chosen when it
+ * starts, whose copy_mc_to_kernel is bound to that backend's entry point
+ * (copy_mc_backend(3)), not switched to it by copy_mc_set_backend().
  */
-static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int rounds)
+static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int rounds,
+			       const char *backend, int variant, int with_guarded)
 {
-	char **args = calloc((size_t)argc + 3, sizeof *args), nr[16];
+	char **args = calloc((size_t)argc + 6, sizeof *args), nr[16], nk[16];
 	int p[2], n = 0, status, k;
 	size_t si, pi;
 	double ns;
@@ -661,6 +668,13 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 		args[n++] = argv[i];
 	args[n++] = "--child-rounds";
 	args[n++] = nr;
+	if (backend != NULL) {
+		snprintf(nk, sizeof nk, "%d", variant);
+		args[n++] = "--child-variant";
+		args[n++] = nk;
+		if (with_guarded)
+			args[n++] = "--child-guarded";
+	}
 	args[n] = NULL;
 	if (pipe(p) != 0) {
 		perror("copymc-bench: pipe");
@@ -672,6 +686,8 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
+		if (backend != NULL && setenv("COPYMC_BACKEND", backend, 1) != 0)
+			_exit(127);
 		execv("/proc/self/exe", args);
 		execvp(argv[0], args);
 		_exit(127);
@@ -894,6 +910,7 @@ int main(int argc, char **argv)
 {
 	int quick = 0, md = 0, reps = 0, faults = 1, throughput = 1, nv = 0;
 	int processes = 0, child_rounds = 0, bad = 0, real_poison = 0;
+	int child_variant = -1, child_guarded = 0;
 	size_t sizes[MAXSIZES], nsizes = 0;
 	const char *only = NULL, *fault_kinds = NULL, *names[MAXVARIANTS];
 	const struct versus *vs = NULL;
@@ -930,6 +947,11 @@ int main(int argc, char **argv)
 		} else if (arg != NULL && strcmp(a, "--child-rounds") == 0) {
 			child_rounds = atoi(arg);	/* internal: see run_rounds_in_child */
 			i++;
+		} else if (arg != NULL && strcmp(a, "--child-variant") == 0) {
+			child_variant = atoi(arg);	/* internal, as --child-rounds */
+			i++;
+		} else if (strcmp(a, "--child-guarded") == 0) {
+			child_guarded = 1;
 		} else if (arg != NULL && strcmp(a, "--versus") == 0) {
 			if ((vs = find_versus(arg)) == NULL) {
 				fprintf(stderr, "copymc-bench: --versus: no '%s' (glibc-default, "
@@ -1029,7 +1051,21 @@ int main(int argc, char **argv)
 	}
 	/* The rest run with the default, as a program that never chooses. */
 	copy_mc_set_backend(defname);
+	for (int k = 0; k < nv; k++)
+		v[k].id = k;
 
+	if (child_rounds > 0 && child_variant >= 0) {
+		/* memcpy, guarded if asked, and the one backend this copy started with */
+		struct variant w[3];
+		int nw = 0;
+
+		for (int k = 0; k < nv; k++)
+			if (v[k].kind == K_MEMCPY || (v[k].kind == K_GUARDED && child_guarded) ||
+			    k == child_variant)
+				w[nw++] = v[k];
+		run_rounds(w, nw, sizes, nsizes, child_rounds, quick ? 1e5 : 2e5, stdout);
+		return 0;
+	}
 	if (child_rounds > 0) {
 		run_rounds(v, nv, sizes, nsizes, child_rounds, quick ? 1e5 : 2e5, stdout);
 		return 0;
@@ -1043,10 +1079,25 @@ int main(int argc, char **argv)
 		double target = quick ? 1e5 : 2e5;
 
 		for (int p = 0, done = 0; p < processes; p++) {
-			int rounds = (reps - done) / (processes - p);
+			int rounds = (reps - done) / (processes - p), failed = processes == 1;
+			int first = 1;
 
-			if (processes == 1 ||
-			    run_rounds_in_child(argv, argc, nv, nsizes, rounds) != 0) {
+			/*
+			 * Each backend in copies of its own, started with it;
+			 * memcpy in every one, guarded in the first.  Or all
+			 * in one, if no backend is measured.
+			 */
+			for (int k = 0; k < nv && !failed; k++) {
+				if (v[k].kind != K_COPYMC)
+					continue;
+				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds,
+							     v[k].backend, k, first) != 0;
+				first = 0;
+			}
+			if (first && !failed)
+				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, NULL,
+							     -1, 0) != 0;
+			if (failed) {
 				if (processes > 1)
 					fprintf(stderr, "copymc-bench: cannot run a fresh copy of "
 							"myself; measuring in this process\n");
@@ -1064,13 +1115,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	const char *each = processes > 1 ? " (for each backend, started with COPYMC_BACKEND naming it)"
+					 : " (one process, switching backends)";
 	if (csv != NULL)
-		fprintf(csv, "# %s; default backend %s; median of %d in %d processes\n", mach,
-			defname, reps, processes);
+		fprintf(csv, "# %s; default backend %s; median of %d in %d processes%s\n", mach,
+			defname, reps, processes, each);
 	if (out != NULL)
 		fprintf(out, "%s copymc-bench: %s\n%s default backend %s (marked *); median of %d "
-			     "interleaved repetitions in %d processes; GB/s, and (ratio to memcpy)%s\n",
-			md ? "<!--" : "#", mach, md ? "" : "#", defname, reps, processes,
+			     "interleaved repetitions in %d processes%s; GB/s, and (ratio to memcpy)%s\n",
+			md ? "<!--" : "#", mach, md ? "" : "#", defname, reps, processes, each,
 			md ? " -->" : "");
 	if (vs != NULL && csv != NULL)
 		fprintf(csv, "# memcpy: %s; GLIBC_TUNABLES=%s\n", vs->what,
