@@ -342,7 +342,8 @@ static COPYMC_EARLY enum copymc_x86_entry load_time_entry(void)
 	return (enum copymc_x86_entry)e;
 }
 
-static COPYMC_EARLY copymc_fn *resolve_to_kernel(void)
+/* used: clang counts no ifunc attribute as a use */
+static COPYMC_EARLY __attribute__((used)) copymc_fn *resolve_to_kernel(void)
 {
 	switch (load_time_entry()) {
 	case COPYMC_X86_ENTRY_AVX2:
@@ -354,7 +355,7 @@ static COPYMC_EARLY copymc_fn *resolve_to_kernel(void)
 	}
 }
 
-static COPYMC_EARLY copymc_fn *resolve_to_user(void)
+static COPYMC_EARLY __attribute__((used)) copymc_fn *resolve_to_user(void)
 {
 	switch (load_time_entry()) {
 	case COPYMC_X86_ENTRY_AVX2:
