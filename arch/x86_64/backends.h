@@ -39,6 +39,8 @@ const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
 /* Below how many bytes (from 2 KiB) sse2 copies by rep movsb, given the
    L2 cache's size; 0: never. */
 size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2) COPYMC_HIDDEN;
+/* The same for avx2, given the non-temporal threshold. */
+size_t copymc_x86_avx2_rep_stop(const struct copymc_x86_cpu *c, size_t nt) COPYMC_HIDDEN;
 
 /*
  * Which entry point the public copy_mc_to_kernel and copy_mc_to_user are

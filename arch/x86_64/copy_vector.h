@@ -14,7 +14,7 @@
 	/* bytes from which the loop stores around the caches (backends.c) */
 	.hidden	copymc_nt_threshold
 	/* below this many bytes (from 2 KiB), rep: see .Lbig (backends.c) */
-	.hidden	copymc_rep_stop
+	.hidden	copymc_rep_stop, copymc_avx2_rep_stop
 
 /*
  * BR fixup, kind, insn: a branch or jump right before an access that may
@@ -78,7 +78,7 @@
  * the order of the blocks below were measured (bench/); check there
  * before moving anything.
  */
-.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep
+.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep, repstop=copymc_rep_stop, repstart=2048
 	.globl	\name
 	.hidden	\name
 	.type	\name, @function
@@ -249,17 +249,19 @@
 .Lbig\@:
 	.ifnb	\rep
 	/*
-	 * From 2 KiB to copymc_rep_stop bytes, the rep body: one rep movsb,
-	 * as glibc's memcpy of this vector width does on CPUs whose fast
-	 * strings are fast, for the same reason (it moves whole lines, which
-	 * 16-byte stores cannot match).  copymc_rep_stop is 0, so never,
+	 * From repstart (2 KiB, or 4 KiB for avx2 as glibc's AVX2 memcpy
+	 * without FSRM) to repstop bytes, the rep body: one rep movsb, as
+	 * glibc's memcpy of this vector width does on CPUs whose fast strings
+	 * are fast, for the same reason (it moves whole lines faster than
+	 * these stores: 16-byte ones everywhere, 32-byte ones on Intel).
+	 * repstop (copymc_rep_stop, copymc_avx2_rep_stop) is 0, so never,
 	 * where the CPU has no ERMS or is a quirk model (backends.c), and
 	 * the rep body is the erms backend's, with its own exact fixups:
 	 * the registers are as at entry.
 	 */
-	cmpq	copymc_rep_stop(%rip), %rdx
+	cmpq	\repstop(%rip), %rdx
 	jae	.Lno_rep\@
-	cmpq	$2048, %rdx
+	cmpq	$\repstart, %rdx
 	jae	\rep
 .Lno_rep\@:
 	.endif
