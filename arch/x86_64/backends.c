@@ -14,12 +14,13 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+static int sse2_usable(void);
 static int avx2_usable(void);
 static int avx512_usable(void);
 
 const struct copymc_backend copymc_arch_backends[] = {
 	{ "erms", copymc_erms_to_kernel, copymc_erms_to_user, NULL },
-	{ "sse2", copymc_sse2_to_kernel, copymc_sse2_to_user, NULL },
+	{ "sse2", copymc_sse2_to_kernel, copymc_sse2_to_user, sse2_usable },
 	{ "fragile", copymc_fragile_to_kernel, copymc_fragile_to_user, NULL },
 	{ "avx2", copymc_avx2_to_kernel, copymc_avx2_to_user, avx2_usable },
 	{ "avx512", copymc_avx512_to_kernel, copymc_avx512_to_user, avx512_usable },
@@ -235,6 +236,17 @@ static void probe_cpu(void)
 	if (copymc_rep_stop > copymc_nt_threshold)
 		copymc_rep_stop = copymc_nt_threshold;
 	copymc_avx2_rep_stop = copymc_x86_avx2_rep_stop(&cpu, copymc_nt_threshold);
+}
+
+/*
+ * Every x86_64 CPU runs sse2; asked all the same, so that its thresholds
+ * (copymc_rep_stop, copymc_nt_threshold) are the CPU's before it is
+ * selected, by COPYMC_BACKEND or copy_mc_set_backend() as by default.
+ */
+static int sse2_usable(void)
+{
+	pthread_once(&cpu_once, probe_cpu);
+	return 1;
 }
 
 static int avx2_usable(void)
