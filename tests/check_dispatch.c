@@ -699,16 +699,17 @@ START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
 			 * and avx2's paths reach erms's rep movsb from 2 or 4
 			 * KiB to copymc_rep_stop or copymc_avx2_rep_stop,
 			 * which are 0 (never) on the quirk models and without
-			 * ERMS, else the L2 size or the non-temporal threshold
-			 * given (avx2's: on Intel only).
+			 * ERMS, else for sse2 the L2 size given (AMD) or the
+			 * non-temporal threshold (Intel), and for avx2 the
+			 * latter, on Intel only.
 			 */
 			ck_assert_msg(fast_strings_in(got) == 0,
 				      "%s, %s: the default %s has %zu string moves",
 				      cpu_models[m].what, feature_sets[f].what, got,
 				      fast_strings_in(got));
-			ck_assert_uint_eq(copymc_x86_rep_stop(&c, (size_t)1 << 20),
+			ck_assert_uint_eq(copymc_x86_rep_stop(&c, (size_t)1 << 20, (size_t)64 << 20),
 					  (cpu_models[m].quirk || !(feature_sets[f].leaf7_ebx & L7_ERMS))
-						  ? 0 : (size_t)1 << 20);
+						  ? 0 : cpu_models[m].amd ? (size_t)1 << 20 : (size_t)64 << 20);
 			/* avx2's range: the same, on Intel only */
 			ck_assert_uint_eq(copymc_x86_avx2_rep_stop(&c, (size_t)64 << 20),
 					  (cpu_models[m].quirk || cpu_models[m].amd ||

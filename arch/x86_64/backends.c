@@ -110,15 +110,18 @@ size_t copymc_x86_avx2_rep_stop(const struct copymc_x86_cpu *c, size_t nt)
 	return c->intel && c->erms && !c->fragile_quirk ? nt : 0;
 }
 
-size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2)
+size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2, size_t nt)
 {
 	/*
 	 * Only with fast strings, and never on a quirk model, where a machine
 	 * check inside rep movs is not recoverable.  Up to the L2 cache's
-	 * size: glibc's memcpy draws its line there on AMD, and above it the
-	 * vector loop keeps up (docs/performance.md).
+	 * size on AMD, up to the non-temporal threshold elsewhere: glibc's
+	 * memcpy draws its line there too, and above it the vector loop
+	 * keeps up (docs/performance.md).
 	 */
-	return c->erms && !c->fragile_quirk ? l2 : 0;
+	if (!c->erms || c->fragile_quirk)
+		return 0;
+	return c->amd ? l2 : nt;
 }
 
 /*
@@ -232,7 +235,8 @@ static void probe_cpu(void)
 		if (llc >= ((size_t)2 << 20))
 			copymc_nt_threshold = llc / 2;
 	}
-	copymc_rep_stop = copymc_x86_rep_stop(&cpu, largest_cache(cpu.amd, 2));
+	copymc_rep_stop = copymc_x86_rep_stop(&cpu, largest_cache(cpu.amd, 2),
+					      copymc_nt_threshold);
 	if (copymc_rep_stop > copymc_nt_threshold)
 		copymc_rep_stop = copymc_nt_threshold;
 	copymc_avx2_rep_stop = copymc_x86_avx2_rep_stop(&cpu, copymc_nt_threshold);
