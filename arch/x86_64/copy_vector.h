@@ -35,6 +35,33 @@
 .endm
 
 /*
+ * VECTORS_8 fix, wkind, vec, movu, vzu, v0..v7: a copy of 4 to 8 vectors
+ * (v0 loaded already), overlapping from both ends, and the return; part
+ * of VECTOR_COPY, whose fixup for it is fix.
+ */
+.macro VECTORS_8 fix, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7
+	COPYMC_RDA	\fix, \movu \vec(%rsi), \v1
+	COPYMC_RDA	\fix, \movu 2*\vec(%rsi), \v2
+	COPYMC_RDA	\fix, \movu 3*\vec(%rsi), \v3
+	COPYMC_RDA	\fix, \movu -4*\vec(%rsi,%rdx), \v4
+	COPYMC_RDA	\fix, \movu -3*\vec(%rsi,%rdx), \v5
+	COPYMC_RDA	\fix, \movu -2*\vec(%rsi,%rdx), \v6
+	COPYMC_RDA	\fix, \movu -\vec(%rsi,%rdx), \v7
+	COPYMC_WRA	\wkind, \fix, \movu \v0, (%rdi)
+	COPYMC_WRA	\wkind, \fix, \movu \v1, \vec(%rdi)
+	COPYMC_WRA	\wkind, \fix, \movu \v2, 2*\vec(%rdi)
+	COPYMC_WRA	\wkind, \fix, \movu \v3, 3*\vec(%rdi)
+	COPYMC_WRA	\wkind, \fix, \movu \v4, -4*\vec(%rdi,%rdx)
+	COPYMC_WRA	\wkind, \fix, \movu \v5, -3*\vec(%rdi,%rdx)
+	COPYMC_WRA	\wkind, \fix, \movu \v6, -2*\vec(%rdi,%rdx)
+	COPYMC_WRA	\wkind, \fix, \movu \v7, -\vec(%rdi,%rdx)
+	\vzu
+	xorl	%eax, %eax
+	ret
+
+.endm
+
+/*
  * VECTOR_COPY name, wkind, vec, movu, vzu, v0..v7, h0, h1,
  *             lvec, lmovu, lmova, l0..l3 [, entry, gate, elsewhere]
  *
@@ -127,8 +154,25 @@
 
 	.p2align 6
 .Lmore_2\@:			/* more than 2 vectors; v0 holds the first */
+	.if \vec == 16
+	/*
+	 * 16-byte vectors: glibc's order, in which 4 to 8 vectors (64 to
+	 * 128 bytes, where an SSE2 copy spends most of its branches) fall
+	 * through and fewer than 4 take the branch; 64 bytes run the 8-vector
+	 * block, its halves overlapping (measured on par with the 4-vector
+	 * block there, and 0.1-0.2 faster at 128 bytes than the order of the
+	 * wider vectors).
+	 */
+	cmpq	$8*\vec, %rdx
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lbig\@
+	cmpq	$4*\vec, %rdx
+	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, jb .Lto_4\@
+	VECTORS_8 .Lfix_rest\@, \wkind, \vec, \movu, \vzu, \v0, \v1, \v2, \v3, \v4, \v5, \v6, \v7
+.Lto_4\@:
+	.else
 	cmpq	$4*\vec, %rdx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lmore_4\@
+	.endif
 	COPYMC_RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
 	COPYMC_RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v2
 	COPYMC_RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v3
@@ -139,6 +183,7 @@
 	\vzu
 	xorl	%eax, %eax
 	ret
+
 
 	.ifnb	\entry
 	.p2align 6
@@ -224,27 +269,12 @@
 	xorl	%eax, %eax
 	ret
 
+	.if \vec != 16
 .Lmore_4\@:
 	cmpq	$8*\vec, %rdx
 	BR	.Lfix_rest\@, COPYMC_EX_READ | COPYMC_EX_ADDR, ja .Lbig\@
-	COPYMC_RDA	.Lfix_rest\@, \movu \vec(%rsi), \v1
-	COPYMC_RDA	.Lfix_rest\@, \movu 2*\vec(%rsi), \v2
-	COPYMC_RDA	.Lfix_rest\@, \movu 3*\vec(%rsi), \v3
-	COPYMC_RDA	.Lfix_rest\@, \movu -4*\vec(%rsi,%rdx), \v4
-	COPYMC_RDA	.Lfix_rest\@, \movu -3*\vec(%rsi,%rdx), \v5
-	COPYMC_RDA	.Lfix_rest\@, \movu -2*\vec(%rsi,%rdx), \v6
-	COPYMC_RDA	.Lfix_rest\@, \movu -\vec(%rsi,%rdx), \v7
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v0, (%rdi)
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v1, \vec(%rdi)
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v2, 2*\vec(%rdi)
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v3, 3*\vec(%rdi)
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v4, -4*\vec(%rdi,%rdx)
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v5, -3*\vec(%rdi,%rdx)
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v6, -2*\vec(%rdi,%rdx)
-	COPYMC_WRA	\wkind, .Lfix_rest\@, \movu \v7, -\vec(%rdi,%rdx)
-	\vzu
-	xorl	%eax, %eax
-	ret
+	VECTORS_8 .Lfix_rest\@, \wkind, \vec, \movu, \vzu, \v0, \v1, \v2, \v3, \v4, \v5, \v6, \v7
+	.endif
 
 .Lbig\@:
 	.ifnb	\rep
