@@ -513,8 +513,9 @@ END_TEST
  * AMD part, times each feature set that changes the answer.  The default
  * is the widest vector backend the CPU and OS run at full speed, sse2 at
  * least, on the quirk models as on the rest: never erms or fragile, which
- * stay named choices; and the rep movsb ranges of sse2 and avx2 are empty
- * on the quirk models and without ERMS (avx2's on AMD too).
+ * stay named choices; and the rep movsb ranges of sse2, avx2 and avx512
+ * are empty on the quirk models and without ERMS (avx2's and avx512's on
+ * AMD too).
  */
 #include "../arch/x86_64/backends.h"
 
@@ -695,13 +696,13 @@ START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
 				      cpu_models[m].what, feature_sets[f].what, got, want);
 			ck_assert_msg(copymc_backend_lookup(got) != NULL, "%s is not built", got);
 			/*
-			 * No string move in the default's own code; sse2's
-			 * and avx2's paths reach erms's rep movsb from 2 or 4
-			 * KiB to copymc_rep_stop or copymc_avx2_rep_stop,
+			 * No string move in the default's own code; sse2's,
+			 * avx2's and avx512's paths reach erms's rep movsb from
+			 * 2 or 4 KiB to copymc_rep_stop or copymc_wide_rep_stop,
 			 * which are 0 (never) on the quirk models and without
 			 * ERMS, else for sse2 the L2 size given (AMD) or the
-			 * non-temporal threshold (Intel), and for avx2 the
-			 * latter, on Intel only.
+			 * non-temporal threshold (Intel), and for avx2 and
+			 * avx512 the latter, on Intel only.
 			 */
 			ck_assert_msg(fast_strings_in(got) == 0,
 				      "%s, %s: the default %s has %zu string moves",
@@ -710,8 +711,8 @@ START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
 			ck_assert_uint_eq(copymc_x86_rep_stop(&c, (size_t)1 << 20, (size_t)64 << 20),
 					  (cpu_models[m].quirk || !(feature_sets[f].leaf7_ebx & L7_ERMS))
 						  ? 0 : cpu_models[m].amd ? (size_t)1 << 20 : (size_t)64 << 20);
-			/* avx2's range: the same, on Intel only */
-			ck_assert_uint_eq(copymc_x86_avx2_rep_stop(&c, (size_t)64 << 20),
+			/* avx2's and avx512's range: the same, on Intel only */
+			ck_assert_uint_eq(copymc_x86_wide_rep_stop(&c, (size_t)64 << 20),
 					  (cpu_models[m].quirk || cpu_models[m].amd ||
 					   !(feature_sets[f].leaf7_ebx & L7_ERMS))
 						  ? 0 : (size_t)64 << 20);

@@ -97,15 +97,16 @@ size_t copymc_nt_threshold COPYMC_HIDDEN = (size_t)16 << 20;
 size_t copymc_rep_stop COPYMC_HIDDEN = 0;
 
 /*
- * The same for the avx2 body, from 4 KiB: 0, or the non-temporal
- * threshold on Intel CPUs with ERMS that are not quirk models, where
- * rep movsb moves whole lines faster than 32-byte stores, and where
- * glibc's AVX2 memcpy takes it up to its non-temporal threshold too.  Not
- * on AMD, where the vector loop was the faster (docs/performance.md).
+ * The same for the avx2 and avx512 bodies, from 4 KiB: 0, or the
+ * non-temporal threshold on Intel CPUs with ERMS that are not quirk
+ * models, where rep movsb moves whole lines faster than 32-byte stores,
+ * and where glibc's AVX2 and AVX-512 memcpy take it up to their
+ * non-temporal threshold too.  Not on AMD, where the vector loop was the
+ * faster (docs/performance.md).
  */
-size_t copymc_avx2_rep_stop COPYMC_HIDDEN = 0;
+size_t copymc_wide_rep_stop COPYMC_HIDDEN = 0;
 
-size_t copymc_x86_avx2_rep_stop(const struct copymc_x86_cpu *c, size_t nt)
+size_t copymc_x86_wide_rep_stop(const struct copymc_x86_cpu *c, size_t nt)
 {
 	return c->intel && c->erms && !c->fragile_quirk ? nt : 0;
 }
@@ -239,7 +240,7 @@ static void probe_cpu(void)
 					      copymc_nt_threshold);
 	if (copymc_rep_stop > copymc_nt_threshold)
 		copymc_rep_stop = copymc_nt_threshold;
-	copymc_avx2_rep_stop = copymc_x86_avx2_rep_stop(&cpu, copymc_nt_threshold);
+	copymc_wide_rep_stop = copymc_x86_wide_rep_stop(&cpu, copymc_nt_threshold);
 }
 
 /*

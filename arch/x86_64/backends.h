@@ -40,7 +40,7 @@ const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
    L2 cache's size and the non-temporal threshold; 0: never. */
 size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2, size_t nt) COPYMC_HIDDEN;
 /* The same for avx2, given the non-temporal threshold. */
-size_t copymc_x86_avx2_rep_stop(const struct copymc_x86_cpu *c, size_t nt) COPYMC_HIDDEN;
+size_t copymc_x86_wide_rep_stop(const struct copymc_x86_cpu *c, size_t nt) COPYMC_HIDDEN;
 
 /*
  * Which entry point the public copy_mc_to_kernel and copy_mc_to_user are

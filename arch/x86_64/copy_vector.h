@@ -14,7 +14,7 @@
 	/* bytes from which the loop stores around the caches (backends.c) */
 	.hidden	copymc_nt_threshold
 	/* below this many bytes (from 2 KiB), rep: see .Lbig (backends.c) */
-	.hidden	copymc_rep_stop, copymc_avx2_rep_stop
+	.hidden	copymc_rep_stop, copymc_wide_rep_stop
 
 /*
  * BR fixup, kind, insn: a branch or jump right before an access that may
@@ -279,12 +279,12 @@
 .Lbig\@:
 	.ifnb	\rep
 	/*
-	 * From repstart (2 KiB, or 4 KiB for avx2 as glibc's AVX2 memcpy
+	 * From repstart (2 KiB, or 4 KiB for avx2 and avx512 as glibc's memcpy
 	 * without FSRM) to repstop bytes, the rep body: one rep movsb, as
 	 * glibc's memcpy of this vector width does on CPUs whose fast strings
 	 * are fast, for the same reason (it moves whole lines faster than
 	 * these stores: 16-byte ones everywhere, 32-byte ones on Intel).
-	 * repstop (copymc_rep_stop, copymc_avx2_rep_stop) is 0, so never,
+	 * repstop (copymc_rep_stop, copymc_wide_rep_stop) is 0, so never,
 	 * where the CPU has no ERMS or is a quirk model (backends.c), and
 	 * the rep body is the erms backend's, with its own exact fixups:
 	 * the registers are as at entry.
