@@ -303,13 +303,6 @@ END_TEST
 #include "../arch/x86_64/backends.h"
 
 /* The entry points, the public symbols among them (bound to one of the others with IFUNC). */
-size_t copymc_avx512_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx512_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_sse2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_sse2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-
 static const struct entry_point {
 	const char *name, *needs;	/* needs: the backend whose instructions it runs */
 	copymc_fn *to_kernel, *to_user;
@@ -607,6 +600,19 @@ static const struct {
 	{ "Zen 4", 1, 0, 0x19, 0x11 },
 };
 
+/* Probe CPU model m with feature set f, through the mock CPUID. */
+static void probe_mock(struct copymc_x86_cpu *c, size_t m, size_t f)
+{
+	mock.amd = cpu_models[m].amd;
+	mock.family = cpu_models[m].family;
+	mock.model = cpu_models[m].model;
+	mock.leaf1_ecx = feature_sets[f].leaf1_ecx;
+	mock.leaf7_ebx = feature_sets[f].leaf7_ebx;
+	mock.leaf7_1_eax = feature_sets[f].leaf7_1_eax;
+	mock.xcr0 = feature_sets[f].xcr0;
+	copymc_x86_probe(c, mock_cpuid, mock_xgetbv);
+}
+
 /* Does the instruction at pc move a string (rep movs or rep stos)? */
 static int is_fast_string(const unsigned char *pc)
 {
@@ -679,14 +685,7 @@ START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
 							     : feature_sets[f].intel;
 			const char *got;
 
-			mock.amd = cpu_models[m].amd;
-			mock.family = cpu_models[m].family;
-			mock.model = cpu_models[m].model;
-			mock.leaf1_ecx = feature_sets[f].leaf1_ecx;
-			mock.leaf7_ebx = feature_sets[f].leaf7_ebx;
-			mock.leaf7_1_eax = feature_sets[f].leaf7_1_eax;
-			mock.xcr0 = feature_sets[f].xcr0;
-			copymc_x86_probe(&c, mock_cpuid, mock_xgetbv);
+			probe_mock(&c, m, f);
 			ck_assert_msg(c.fragile_quirk == cpu_models[m].quirk,
 				      "%s (model %#x): fragile quirk %d, want %d",
 				      cpu_models[m].what, cpu_models[m].model, c.fragile_quirk,
@@ -766,14 +765,7 @@ START_TEST(the_load_time_entry_point_is_the_initial_backends_for_every_cpu_class
 			const char *dflt = cpu_models[m].amd ? feature_sets[f].amd
 							     : feature_sets[f].intel;
 
-			mock.amd = cpu_models[m].amd;
-			mock.family = cpu_models[m].family;
-			mock.model = cpu_models[m].model;
-			mock.leaf1_ecx = feature_sets[f].leaf1_ecx;
-			mock.leaf7_ebx = feature_sets[f].leaf7_ebx;
-			mock.leaf7_1_eax = feature_sets[f].leaf7_1_eax;
-			mock.xcr0 = feature_sets[f].xcr0;
-			copymc_x86_probe(&c, mock_cpuid, mock_xgetbv);
+			probe_mock(&c, m, f);
 			for (size_t i = 0; i < sizeof envs / sizeof envs[0]; i++) {
 				const char *env = envs[i], *want = dflt;
 

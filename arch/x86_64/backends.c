@@ -316,13 +316,6 @@ COPYMC_EARLY enum copymc_x86_entry copymc_x86_entry_for(const struct copymc_x86_
  * a later copy_mc_set_backend() to another backend, or an environment
  * read wrongly here, costs a jump and never a wrong copy.
  */
-size_t copymc_avx512_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx512_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_avx2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_sse2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-size_t copymc_sse2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
-
 /*
  * The environment as the process started.  Before the C library's own
  * start-up code has run (a program's relocation, which binds these

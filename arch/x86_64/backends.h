@@ -19,6 +19,19 @@ size_t copymc_avx512_to_kernel(void *dst, const void *src, size_t len) COPYMC_HI
 size_t copymc_avx512_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
 
 /*
+ * The entry points with a body inlined (copy_avx512.S; with IFUNC also
+ * copy_avx2.S and copy_sse2.S, and the public symbols are bound to one of
+ * them, backends.c).  Without IFUNC the avx512 ones are the public
+ * symbols themselves and these names are not defined.
+ */
+size_t copymc_avx512_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx512_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_avx2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_entry_to_kernel(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+size_t copymc_sse2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_HIDDEN;
+
+/*
  * The default's choice, apart from the CPUID instruction so that the unit
  * tests can feed it any CPU (tests/check_dispatch.c).  cpuid fills r with
  * eax, ebx, ecx, edx of leaf and subleaf, and returns 0 for a leaf past
