@@ -47,6 +47,8 @@ enum kind { K_MEMCPY, K_GUARDED, K_COPYMC };
 #define MAXVARIANTS 16
 #define MAXSIZES 64
 #define MAXREPS 64
+/* memcpy runs in the processes of every backend: a sample of each */
+#define MAXSAMPLES (MAXREPS * MAXVARIANTS)
 
 struct variant {
 	char name[40];		/* column title: memcpy, guarded, or the backend */
@@ -103,7 +105,7 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(const double *v, int n)
 {
-	double tmp[MAXREPS];
+	double tmp[MAXSAMPLES];
 
 	memcpy(tmp, v, n * sizeof *v);
 	qsort(tmp, n, sizeof *tmp, cmp_double);
@@ -579,12 +581,12 @@ static enum fault_src memory_error_source(int real_poison, char *why, size_t n)
 /* Throughput.                                                          */
 
 /* Samples, ns per copy: [size][placement][variant][repetition]. */
-static double samples[MAXSIZES][2][MAXVARIANTS][MAXREPS];
+static double samples[MAXSIZES][2][MAXVARIANTS][MAXSAMPLES];
 static int nsamples[MAXSIZES][2][MAXVARIANTS];
 
 static void add_sample(size_t si, size_t pi, int k, double ns)
 {
-	if (nsamples[si][pi][k] < MAXREPS)
+	if (nsamples[si][pi][k] < MAXSAMPLES)
 		samples[si][pi][k][nsamples[si][pi][k]++] = ns;
 }
 

@@ -463,10 +463,12 @@ static void sweep_entry(const struct entry_point *ep, const char *backend, unsig
 				      "not %zu bytes left", ep->name, backend, len, k, want);
 			ck_assert_msg(memcmp(dst, src + 2 * pg - k, k) == 0, "%s, %s: bytes lost",
 				      ep->name, backend);
-			memset(dst, 0, pg);
+			memset(dst, 0, 2 * pg);
 			ck_assert_msg(ep->to_user(dst, src + 2 * pg - k, len) == want,
 				      "%s, %s: to_user of %zu bytes, %zu before the hole: "
 				      "not %zu bytes left", ep->name, backend, len, k, want);
+			ck_assert_msg(memcmp(dst, src + 2 * pg - k, k) == 0, "%s, %s: bytes lost",
+				      ep->name, backend);
 			ck_assert_msg(ep->to_user(dst + 2 * pg - k, src, len) == want,
 				      "%s, %s: to_user of %zu bytes, %zu before a read-only "
 				      "page: not %zu bytes left", ep->name, backend, len, k, want);

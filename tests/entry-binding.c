@@ -22,16 +22,29 @@
 
 typedef size_t copy_fn(void *dst, const void *src, size_t len);
 
-/* fn's offset in the object that holds it, which must be libcopymc. */
+int main(int argc, char **argv);
+static int (*const main_address)(int, char **) = main;
+
+/*
+ * fn's offset in the object that holds it, which must be libcopymc: 0,
+ * else 77 where fn is the program's own (a program built without PIE
+ * takes a function's address as that of its own PLT entry), else 1.
+ */
 static int offset_of(const char *what, void *fn, uintptr_t *off)
 {
-	Dl_info info;
+	Dl_info info, self;
 
+	if (dladdr(fn, &info) != 0 && dladdr(*(void *const *)&main_address, &self) != 0 &&
+	    info.dli_fbase == self.dli_fbase) {
+		fprintf(stderr, "entry-binding: SKIP: %s is the program's own PLT entry "
+				"(built without PIE)\n", what);
+		return 77;
+	}
 	if (dladdr(fn, &info) == 0 || info.dli_fname == NULL ||
 	    strstr(info.dli_fname, "libcopymc") == NULL) {
 		fprintf(stderr, "entry-binding: %s at %p is not in libcopymc (%s)\n", what, fn,
 			dladdr(fn, &info) && info.dli_fname ? info.dli_fname : "no object");
-		return -1;
+		return 1;
 	}
 	*off = (uintptr_t)fn - (uintptr_t)info.dli_fbase;
 	return 0;
@@ -79,9 +92,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "entry-binding: a copy without a fault failed\n");
 		return 1;
 	}
-	if (offset_of("copy_mc_to_kernel", *(void **)&to_kernel, &k) != 0 ||
-	    offset_of("copy_mc_to_user", *(void **)&to_user, &u) != 0)
-		return 1;
+	int r = offset_of("copy_mc_to_kernel", *(void **)&to_kernel, &k);
+
+	if (r == 0)
+		r = offset_of("copy_mc_to_user", *(void **)&to_user, &u);
+	if (r != 0)
+		return r;
 	printf("%s %#lx %#lx\n", backend(), (unsigned long)k, (unsigned long)u);
 	return 0;
 }

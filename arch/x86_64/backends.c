@@ -3,9 +3,13 @@
  * widest vector backend this CPU and OS run at full speed (64-byte vectors
  * where AVX-512 does, else 32-byte ones where AVX2 does, else 16-byte
  * SSE2 ones, which every x86_64 has).  No default on a quirk Xeon uses
- * a fast-string instruction (rep movs); elsewhere only sse2 does, from 2
- * KiB to the L2 cache's size where the CPU has ERMS (copymc_rep_stop).
- * erms and the kernel's word loop (fragile) are named choices only.
+ * a fast-string instruction (rep movs); elsewhere the vector bodies jump
+ * to the erms body's rep movsb for a middle range where the CPU has ERMS:
+ * sse2 from 2 KiB to the L2 size (the non-temporal threshold on Intel),
+ * avx2 and avx512 from 4 KiB to the non-temporal threshold on Intel only
+ * (copymc_rep_stop, copymc_wide_rep_stop).  erms and the kernel's word
+ * loop (fragile) are named choices only.  With IFUNC, also the binding of
+ * the public entry points at load time (the end of this file).
  */
 #include "backends.h"
 
@@ -115,14 +119,14 @@ size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2, size_t nt)
 {
 	/*
 	 * Only with fast strings, and never on a quirk model, where a machine
-	 * check inside rep movs is not recoverable.  Up to the L2 cache's
-	 * size on AMD, up to the non-temporal threshold elsewhere: glibc's
+	 * check inside rep movs is not recoverable.  Up to the non-temporal
+	 * threshold on Intel, up to the L2 cache's size elsewhere: glibc's
 	 * memcpy draws its line there too, and above it the vector loop
 	 * keeps up (docs/performance.md).
 	 */
 	if (!c->erms || c->fragile_quirk)
 		return 0;
-	return c->amd ? l2 : nt;
+	return c->intel ? nt : l2;
 }
 
 /*
@@ -291,16 +295,14 @@ static COPYMC_EARLY int same(const char *a, const char *b)
 COPYMC_EARLY enum copymc_x86_entry copymc_x86_entry_for(const struct copymc_x86_cpu *c,
 							 const char *env)
 {
-	static const char *const names[] = { "erms", "sse2", "fragile", "generic" };
 	const char *b = copymc_x86_choose(c);
 
-	if (env != NULL) {
-		if (same(env, "avx512") ? c->avx512 : same(env, "avx2") ? c->avx2 : 0)
-			b = env;
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (same(env, names[i]))
-				b = env;
-	}
+	/* String literals only: a table of pointers would need relocating. */
+	if (env != NULL &&
+	    (same(env, "avx512") ? c->avx512 : same(env, "avx2") ? c->avx2 :
+	     same(env, "erms") || same(env, "sse2") || same(env, "fragile") ||
+	     same(env, "generic")))
+		b = env;
 	return same(b, "avx2") ? COPYMC_X86_ENTRY_AVX2 :
 	       same(b, "sse2") ? COPYMC_X86_ENTRY_SSE2 : COPYMC_X86_ENTRY_AVX512;
 }

@@ -52,7 +52,7 @@ const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
 /* Below how many bytes (from 2 KiB) sse2 copies by rep movsb, given the
    L2 cache's size and the non-temporal threshold; 0: never. */
 size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2, size_t nt) COPYMC_HIDDEN;
-/* The same for avx2, given the non-temporal threshold. */
+/* The same for avx2 and avx512, given the non-temporal threshold. */
 size_t copymc_x86_wide_rep_stop(const struct copymc_x86_cpu *c, size_t nt) COPYMC_HIDDEN;
 
 /*
@@ -73,13 +73,22 @@ enum copymc_x86_entry copymc_x86_entry_for(const struct copymc_x86_cpu *c,
  * program's thread pointer among it): no stack protector, no sanitizer.
  */
 #if defined(__has_attribute)
-# if __has_attribute(no_stack_protector) && __has_attribute(no_sanitize)
-#  define COPYMC_EARLY __attribute__((no_stack_protector, \
-				      no_sanitize("address", "thread", "undefined")))
+# if __has_attribute(no_stack_protector)
+#  define COPYMC_NO_SSP __attribute__((no_stack_protector))
+# endif
+# if __has_attribute(no_sanitize)
+#  define COPYMC_NO_SAN __attribute__((no_sanitize("address", "thread", "undefined")))
 # endif
 #endif
-#ifndef COPYMC_EARLY
-# define COPYMC_EARLY
+#if !defined(COPYMC_NO_SSP) && defined(__GNUC__) && !defined(__clang__)
+# define COPYMC_NO_SSP __attribute__((optimize("no-stack-protector")))	/* gcc < 11 */
 #endif
+#ifndef COPYMC_NO_SSP
+# define COPYMC_NO_SSP
+#endif
+#ifndef COPYMC_NO_SAN
+# define COPYMC_NO_SAN
+#endif
+#define COPYMC_EARLY COPYMC_NO_SSP COPYMC_NO_SAN
 
 #endif /* COPYMC_X86_64_BACKENDS_H */

@@ -292,7 +292,13 @@
 	cmpq	\repstop(%rip), %rdx
 	jae	.Lno_rep\@
 	cmpq	$\repstart, %rdx
+	.ifb	\vzu
 	jae	\rep
+	.else
+	jb	.Lno_rep\@
+	\vzu			/* v0 is dead: the rep body starts over */
+	jmp	\rep
+	.endif
 .Lno_rep\@:
 	.endif
 	/*
