@@ -32,6 +32,20 @@
 #define COPYMC_API    __attribute__((visibility("default")))
 #define COPYMC_HIDDEN __attribute__((visibility("hidden")))
 
+/*
+ * On the library's signal handler, the one function the kernel (or an
+ * emulator) enters: on x86 it realigns the stack to 16 bytes itself.  The
+ * kernel aligns the frame as for a call, but qemu-user 7.2 (Debian 12)
+ * enters x86_64 handlers 8 bytes off, where the compiler's aligned vector
+ * spills fault (#GP, SIGSEGV) in a process that without the library
+ * would not have run that code at all.
+ */
+#if defined(__i386__) || defined(__x86_64__)
+# define COPYMC_SIGNAL_ENTRY __attribute__((force_align_arg_pointer))
+#else
+# define COPYMC_SIGNAL_ENTRY
+#endif
+
 typedef size_t copymc_fn(void *dst, const void *src, size_t len);
 
 struct copymc_backend {

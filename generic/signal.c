@@ -342,7 +342,7 @@ static void detour(int sig, siginfo_t *info, ucontext_t *uc)
 	deliver_again(sig, info, uc);
 }
 
-static void copymc_handler(int sig, siginfo_t *info, void *ucontext);
+COPYMC_SIGNAL_ENTRY static void copymc_handler(int sig, siginfo_t *info, void *ucontext);
 
 static int is_ours(const struct sigaction *sa)
 {
@@ -458,7 +458,7 @@ static void pass_on(int sig, siginfo_t *info, ucontext_t *uc, int saved_errno)
 	errno = saved_errno;
 }
 
-static void copymc_handler(int sig, siginfo_t *info, void *ucontext)
+COPYMC_SIGNAL_ENTRY static void copymc_handler(int sig, siginfo_t *info, void *ucontext)
 {
 	int saved_errno = errno;
 
