@@ -73,9 +73,18 @@ void sweep_shapes(uint64_t *rng, shape_fn fn, void *arg)
 	}
 }
 
+/*
+ * The longest fault shapes reach every range in which an x86_64 vector
+ * backend hands the copy to rep movsb: from 2 or 4 KiB, and on AMD from
+ * more than half the L1d (24 KiB on Zen 5), whatever the page size.
+ */
+#define FAULT_LONG_LEN ((size_t)64 << 10)
+
 size_t fault_max_len(void)
 {
-	return 4 * plat.page + 64;
+	size_t pages = 4 * plat.page;
+
+	return (pages > FAULT_LONG_LEN ? pages : FAULT_LONG_LEN) + 64;
 }
 
 static int fault_at(size_t len, size_t p, uint64_t salt, fault_fn fn, void *arg)
@@ -89,7 +98,8 @@ void fault_shapes(uint64_t *rng, size_t short_max, fault_fn fn, void *arg)
 	uint64_t salt = splitmix(rng);
 	size_t lens[32], nl = 0;
 	const size_t fixed[] = { short_max + 1, 300, 511, 512, 513, 1000, 1023, 1024, 1025,
-				 pg - 1, pg, pg + 1, 2 * pg - 1, 2 * pg + 7, 3 * pg + 33, 4 * pg, 4 * pg + 5 };
+				 pg - 1, pg, pg + 1, 2 * pg - 1, 2 * pg + 7, 3 * pg + 33, 4 * pg, 4 * pg + 5,
+				 (40 << 10) + 5, FAULT_LONG_LEN + 33 };
 
 	for (size_t len = 1; len <= short_max; len++)
 		for (size_t p = 0; p <= len; p++)
@@ -100,7 +110,7 @@ void fault_shapes(uint64_t *rng, size_t short_max, fault_fn fn, void *arg)
 		if (fixed[i] > short_max && fixed[i] <= max && (!opt.quick || i % 2 == 0))
 			lens[nl++] = fixed[i];
 	for (int i = opt.quick ? 1 : 4; i > 0; i--)
-		lens[nl++] = short_max + 1 + rnd_below(rng, max - short_max);
+		lens[nl++] = short_max + 1 + rnd_below(rng, 4 * pg + 64 - short_max);
 
 	for (size_t i = 0; i < nl; i++) {
 		size_t len = lens[i];

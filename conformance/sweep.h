@@ -20,7 +20,7 @@ int sweep_has_len(size_t n);
 /* Lengths 0..sweep_max_len() with src/dst misalignments. */
 void sweep_shapes(uint64_t *rng, shape_fn fn, void *arg);
 
-size_t fault_max_len(void);	/* 4 pages + 64 */
+size_t fault_max_len(void);	/* 4 pages or 64 KiB, the larger, + 64 */
 /*
  * Faults at byte p of a len-byte copy (p == len: no fault): every p for
  * len 1..short_max, sampled p (boundaries and random) for longer lengths.

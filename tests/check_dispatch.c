@@ -600,6 +600,7 @@ static const struct {
 	{ "Sapphire Rapids", 0, 0, 6, 0x8f },
 	{ "Coffee Lake", 0, 0, 6, 0x9e },
 	{ "Zen 4", 1, 0, 0x19, 0x11 },
+	{ "Zen 5", 1, 0, 0x1a, 0x02 },
 };
 
 /* Probe CPU model m with feature set f, through the mock CPUID. */
@@ -699,11 +700,14 @@ START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
 			/*
 			 * No string move in the default's own code; sse2's,
 			 * avx2's and avx512's paths reach erms's rep movsb from
-			 * 2 or 4 KiB to copymc_rep_stop or copymc_wide_rep_stop,
-			 * which are 0 (never) on the quirk models and without
-			 * ERMS, else for sse2 the L2 size given (AMD) or the
-			 * non-temporal threshold (Intel), and for avx2 and
-			 * avx512 the latter, on Intel only.
+			 * 2 KiB or copymc_wide_rep_start to copymc_rep_stop or
+			 * copymc_wide_rep_stop, which are 0 (never) on the quirk
+			 * models and without ERMS, else for sse2 the L2 size
+			 * given (AMD) or the non-temporal threshold (Intel), and
+			 * for avx2 and avx512 the latter on Intel (from 4 KiB),
+			 * the L2 size on AMD from family 0x1a on (from more than
+			 * half the L1d, and only where the L1d is known), and 0
+			 * on Zen 4.
 			 */
 			ck_assert_msg(fast_strings_in(got) == 0,
 				      "%s, %s: the default %s has %zu string moves",
@@ -712,15 +716,24 @@ START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
 			ck_assert_uint_eq(copymc_x86_rep_stop(&c, (size_t)1 << 20, (size_t)64 << 20),
 					  (cpu_models[m].quirk || !(feature_sets[f].leaf7_ebx & L7_ERMS))
 						  ? 0 : cpu_models[m].amd ? (size_t)1 << 20 : (size_t)64 << 20);
-			/* avx2's and avx512's range: the same, on Intel only */
-			ck_assert_uint_eq(copymc_x86_wide_rep_stop(&c, (size_t)64 << 20),
-					  (cpu_models[m].quirk || cpu_models[m].amd ||
-					   !(feature_sets[f].leaf7_ebx & L7_ERMS))
-						  ? 0 : (size_t)64 << 20);
+			int wide = !cpu_models[m].quirk && (feature_sets[f].leaf7_ebx & L7_ERMS) &&
+				   (!cpu_models[m].amd || cpu_models[m].family >= 0x1a);
+			size_t l1d = (size_t)48 << 10, l2 = (size_t)1 << 20, nt = (size_t)64 << 20;
+
+			ck_assert_uint_eq(copymc_x86_wide_rep_stop(&c, l1d, l2, nt),
+					  !wide ? 0 : cpu_models[m].amd ? l2 : nt);
+			ck_assert_uint_eq(copymc_x86_wide_rep_start(&c, l1d),
+					  cpu_models[m].amd ? (l1d >> 1) + 1 : 4096);
+			/* an L2 above the non-temporal threshold: stopped there */
+			ck_assert_uint_eq(copymc_x86_wide_rep_stop(&c, l1d, (size_t)128 << 20, nt),
+					  wide ? nt : 0);
+			/* an AMD CPU whose L1d CPUID does not describe: no range */
+			if (cpu_models[m].amd)
+				ck_assert_uint_eq(copymc_x86_wide_rep_stop(&c, 0, l2, nt), 0);
 			checked++;
 		}
 	}
-	ck_assert_uint_eq(checked, 7 * 9);
+	ck_assert_uint_eq(checked, 8 * 9);
 }
 END_TEST
 
@@ -787,7 +800,7 @@ START_TEST(the_load_time_entry_point_is_the_initial_backends_for_every_cpu_class
 			}
 		}
 	}
-	ck_assert_uint_eq(checked, 7 * 9 * 12);
+	ck_assert_uint_eq(checked, 8 * 9 * 12);
 }
 END_TEST
 #endif

@@ -6,8 +6,9 @@
  * a fast-string instruction (rep movs); elsewhere the vector bodies jump
  * to the erms body's rep movsb for a middle range where the CPU has ERMS:
  * sse2 from 2 KiB to the L2 size (the non-temporal threshold on Intel),
- * avx2 and avx512 from 4 KiB to the non-temporal threshold on Intel only
- * (copymc_rep_stop, copymc_wide_rep_stop).  erms and the kernel's word
+ * avx2 and avx512 from 4 KiB to the non-temporal threshold on Intel, and
+ * from more than half the L1d to the L2 size on AMD from Zen 5 on
+ * (copymc_rep_stop, copymc_wide_rep_start, copymc_wide_rep_stop).  erms and the kernel's word
  * loop (fragile) are named choices only.  With IFUNC, also the binding of
  * the public entry points at load time (the end of this file).
  */
@@ -101,18 +102,34 @@ size_t copymc_nt_threshold COPYMC_HIDDEN = (size_t)16 << 20;
 size_t copymc_rep_stop COPYMC_HIDDEN = 0;
 
 /*
- * The same for the avx2 and avx512 bodies, from 4 KiB: 0, or the
- * non-temporal threshold on Intel CPUs with ERMS that are not quirk
- * models, where rep movsb moves whole lines faster than 32-byte stores,
- * and where glibc's AVX2 and AVX-512 memcpy take it up to their
- * non-temporal threshold too.  Not on AMD, where the vector loop was the
- * faster (docs/performance.md).
+ * The same for the avx2 and avx512 bodies, from copymc_wide_rep_start
+ * bytes: 0, or where rep movsb moves whole lines faster than their
+ * 32-byte stores (docs/performance.md).  On Intel CPUs with ERMS that are
+ * not quirk models, from 4 KiB to the non-temporal threshold, as glibc's
+ * AVX2 and AVX-512 memcpy there.  On AMD from Zen 5 (family 0x1a) on,
+ * once source and destination no longer both fit in the L1d (from 24 KiB
+ * on a 48 KiB L1d), where the vector loop falls from about 165 to 95 GB/s
+ * and rep movsb keeps 150, up to the L2 size, where glibc's memcpy stops
+ * it on AMD.  Not on Zen 4, where the vector loop was the faster
+ * throughout, by 1.2-1.4x at 4-256 KiB.
  */
 size_t copymc_wide_rep_stop COPYMC_HIDDEN = 0;
+size_t copymc_wide_rep_start COPYMC_HIDDEN = 4096;
 
-size_t copymc_x86_wide_rep_stop(const struct copymc_x86_cpu *c, size_t nt)
+size_t copymc_x86_wide_rep_stop(const struct copymc_x86_cpu *c, size_t l1d, size_t l2, size_t nt)
 {
-	return c->intel && c->erms && !c->fragile_quirk ? nt : 0;
+	if (!c->erms || c->fragile_quirk)
+		return 0;
+	if (c->intel)
+		return nt;
+	if (c->amd && c->family >= 0x1a && l1d != 0 && l2 > l1d / 2)
+		return l2 < nt ? l2 : nt;
+	return 0;
+}
+
+size_t copymc_x86_wide_rep_start(const struct copymc_x86_cpu *c, size_t l1d)
+{
+	return c->amd ? l1d / 2 + 1 : 4096;
 }
 
 size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2, size_t nt)
@@ -188,7 +205,10 @@ COPYMC_EARLY void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpu
 		return;
 	c->intel = VENDOR_INTEL(v[1], v[2], v[3]);
 	c->amd = VENDOR_AMD(v[1]);
-	if (c->intel && ((r[0] >> 8) & 0xf) == 6) {
+	c->family = (r[0] >> 8) & 0xf;
+	if (c->family == 0xf)
+		c->family += (r[0] >> 20) & 0xff;
+	if (c->intel && c->family == 6) {
 		unsigned int model = ((r[0] >> 4) & 0xf) | ((r[0] >> 12) & 0xf0);
 
 		for (size_t i = 0; i < sizeof fragile_quirk_models; i++)
@@ -244,7 +264,11 @@ static void probe_cpu(void)
 					      copymc_nt_threshold);
 	if (copymc_rep_stop > copymc_nt_threshold)
 		copymc_rep_stop = copymc_nt_threshold;
-	copymc_wide_rep_stop = copymc_x86_wide_rep_stop(&cpu, copymc_nt_threshold);
+	size_t l1d = largest_cache(cpu.amd, 1);
+
+	copymc_wide_rep_start = copymc_x86_wide_rep_start(&cpu, l1d);
+	copymc_wide_rep_stop = copymc_x86_wide_rep_stop(&cpu, l1d, largest_cache(cpu.amd, 2),
+							copymc_nt_threshold);
 }
 
 /*

@@ -39,6 +39,7 @@ size_t copymc_sse2_entry_to_user(void *dst, const void *src, size_t len) COPYMC_
  */
 struct copymc_x86_cpu {
 	int intel, amd;		/* the vendor */
+	unsigned int family;	/* CPUID's family, the extended one added */
 	int fragile_quirk;	/* a model for which the kernel uses its word loop */
 	int erms;		/* rep movsb is fast */
 	int avx2;		/* AVX2, and the OS saves YMM state */
@@ -52,8 +53,11 @@ const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
 /* Below how many bytes (from 2 KiB) sse2 copies by rep movsb, given the
    L2 cache's size and the non-temporal threshold; 0: never. */
 size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2, size_t nt) COPYMC_HIDDEN;
-/* The same for avx2 and avx512, given the non-temporal threshold. */
-size_t copymc_x86_wide_rep_stop(const struct copymc_x86_cpu *c, size_t nt) COPYMC_HIDDEN;
+/* The same for avx2 and avx512, given also the L1 data cache's size
+   (0: unknown), and from how many bytes. */
+size_t copymc_x86_wide_rep_stop(const struct copymc_x86_cpu *c, size_t l1d, size_t l2,
+				size_t nt) COPYMC_HIDDEN;
+size_t copymc_x86_wide_rep_start(const struct copymc_x86_cpu *c, size_t l1d) COPYMC_HIDDEN;
 
 /*
  * Which entry point the public copy_mc_to_kernel and copy_mc_to_user are

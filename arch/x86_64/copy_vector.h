@@ -13,8 +13,8 @@
 
 	/* bytes from which the loop stores around the caches (backends.c) */
 	.hidden	copymc_nt_threshold
-	/* below this many bytes (from 2 KiB), rep: see .Lbig (backends.c) */
-	.hidden	copymc_rep_stop, copymc_wide_rep_stop
+	/* below this many bytes (from 2 KiB, or from the last), rep: see .Lbig (backends.c) */
+	.hidden	copymc_rep_stop, copymc_wide_rep_stop, copymc_wide_rep_start
 
 /*
  * BR fixup, kind, insn: a branch or jump right before an access that may
@@ -105,7 +105,7 @@
  * the order of the blocks below were measured (bench/); check there
  * before moving anything.
  */
-.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep, repstop=copymc_rep_stop, repstart=2048
+.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep, repstop=copymc_rep_stop, repstart=$2048
 	.globl	\name
 	.hidden	\name
 	.type	\name, @function
@@ -283,19 +283,22 @@
 .Lbig\@:
 	.ifnb	\rep
 	/*
-	 * From repstart (2 KiB, or 4 KiB for avx2 and avx512 as glibc's memcpy
-	 * without FSRM) to repstop bytes, the rep body: one rep movsb, as
-	 * glibc's memcpy of this vector width does on CPUs whose fast strings
-	 * are fast, for the same reason (it moves whole lines faster than
-	 * these stores: 16-byte ones everywhere, 32-byte ones on Intel).
-	 * repstop (copymc_rep_stop, copymc_wide_rep_stop) is 0, so never,
-	 * where the CPU has no ERMS or is a quirk model (backends.c), and
-	 * the rep body is the erms backend's, with its own exact fixups:
-	 * the registers are as at entry.
+	 * From repstart (the operand: $2048 for sse2; for avx2 and avx512
+	 * copymc_wide_rep_start, 4 KiB on Intel as glibc's memcpy without
+	 * FSRM, more than half the L1d on AMD) to repstop bytes, the rep
+	 * body: one rep movsb, as glibc's memcpy of this vector width does
+	 * on CPUs whose fast strings are fast, for the same reason (it moves
+	 * whole lines faster than these stores: 16-byte ones everywhere,
+	 * 32-byte ones on Intel and, once the two buffers no longer fit in
+	 * the L1d, on Zen 5).  repstop (copymc_rep_stop,
+	 * copymc_wide_rep_stop) is 0, so never, where the CPU has no ERMS or
+	 * is a quirk model (backends.c), and the rep body is the erms
+	 * backend's, with its own exact fixups: the registers are as at
+	 * entry.
 	 */
 	cmpq	\repstop(%rip), %rdx
 	jae	.Lno_rep\@
-	cmpq	$\repstart, %rdx
+	cmpq	\repstart, %rdx
 	.ifb	\vzu
 	jae	\rep
 	.else
