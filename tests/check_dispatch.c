@@ -700,7 +700,7 @@ START_TEST(the_x86_64_default_for_every_cpu_class_is_a_vector_backend)
 			/*
 			 * No string move in the default's own code; sse2's,
 			 * avx2's and avx512's paths reach erms's rep movsb from
-			 * 2 KiB or copymc_wide_rep_start to copymc_rep_stop or
+			 * 2113 bytes or copymc_wide_rep_start to copymc_rep_stop or
 			 * copymc_wide_rep_stop, which are 0 (never) on the quirk
 			 * models and without ERMS, else for sse2 the L2 size
 			 * given (AMD) or the non-temporal threshold (Intel), and

@@ -5,7 +5,7 @@
  * SSE2 ones, which every x86_64 has).  No default on a quirk Xeon uses
  * a fast-string instruction (rep movs); elsewhere the vector bodies jump
  * to the erms body's rep movsb for a middle range where the CPU has ERMS:
- * sse2 from 2 KiB to the L2 size (the non-temporal threshold on Intel),
+ * sse2 from 2113 bytes to the L2 size (the non-temporal threshold on Intel),
  * avx2 and avx512 from 4 KiB to the non-temporal threshold on Intel, and
  * from more than half the L1d to the L2 size on AMD from Zen 5 on
  * (copymc_rep_stop, copymc_wide_rep_start, copymc_wide_rep_stop).  erms and the kernel's word
@@ -95,7 +95,7 @@ static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 size_t copymc_nt_threshold COPYMC_HIDDEN = (size_t)16 << 20;
 
 /*
- * Below this many bytes, from 2 KiB, the sse2 body copies by rep movsb
+ * Below this many bytes, from 2113, the sse2 body copies by rep movsb
  * (copy_vector.h, .Lbig); 0: never.  Read by copy_vector.h; set before a
  * vector backend can be selected.
  */

@@ -50,7 +50,7 @@ typedef int (*copymc_cpuid_fn)(unsigned int leaf, unsigned int sub, unsigned int
 void copymc_x86_probe(struct copymc_x86_cpu *c, copymc_cpuid_fn cpuid,
 		      unsigned long long (*xgetbv)(void)) COPYMC_HIDDEN;
 const char *copymc_x86_choose(const struct copymc_x86_cpu *c) COPYMC_HIDDEN;
-/* Below how many bytes (from 2 KiB) sse2 copies by rep movsb, given the
+/* Below how many bytes (from 2113) sse2 copies by rep movsb, given the
    L2 cache's size and the non-temporal threshold; 0: never. */
 size_t copymc_x86_rep_stop(const struct copymc_x86_cpu *c, size_t l2, size_t nt) COPYMC_HIDDEN;
 /* The same for avx2 and avx512, given also the L1 data cache's size

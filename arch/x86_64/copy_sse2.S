@@ -3,7 +3,7 @@
  * SSE2 vectors (xmm0-xmm7, legacy encoding: every x86_64 CPU has them),
  * every load and store in the exception table, and an exact byte retry of
  * the block a fault hit (copy_vector.h).  No VEX instruction, so no
- * vzeroupper.  From 2 KiB up to about the L2 cache's size, where CPUs
+ * vzeroupper.  From 2113 bytes up to about the L2 cache's size, where CPUs
  * with fast strings copy faster by rep movsb, it jumps to the erms body,
  * as glibc's SSE2 memcpy does; never on a quirk model, whose default
  * this body may be (backends.c): there it has no fast-string path.

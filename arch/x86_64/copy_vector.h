@@ -13,7 +13,7 @@
 
 	/* bytes from which the loop stores around the caches (backends.c) */
 	.hidden	copymc_nt_threshold
-	/* below this many bytes (from 2 KiB, or from the last), rep: see .Lbig (backends.c) */
+	/* below this many bytes (from 2113, or from the last), rep: see .Lbig (backends.c) */
 	.hidden	copymc_rep_stop, copymc_wide_rep_stop, copymc_wide_rep_start
 
 /*
@@ -105,7 +105,7 @@
  * the order of the blocks below were measured (bench/); check there
  * before moving anything.
  */
-.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep, repstop=copymc_rep_stop, repstart=$2048
+.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep, repstop=copymc_rep_stop, repstart=$2113
 	.globl	\name
 	.hidden	\name
 	.type	\name, @function
@@ -283,7 +283,8 @@
 .Lbig\@:
 	.ifnb	\rep
 	/*
-	 * From repstart (the operand: $2048 for sse2; for avx2 and avx512
+	 * From repstart (the operand: for sse2 $2113, more than 2112 bytes,
+	 * where glibc's SSE2 memcpy with FSRM starts its own; for avx2 and avx512
 	 * copymc_wide_rep_start, 4 KiB on Intel as glibc's memcpy without
 	 * FSRM, more than half the L1d on AMD) to repstop bytes, the rep
 	 * body: one rep movsb, as glibc's memcpy of this vector width does
