@@ -408,6 +408,19 @@
 	subq	%rax, %rdi
 	subq	%rax, %rsi
 	leaq	4*\lvec(%r8), %r10	/* loop while rdi > r10: > 4 vectors left */
+	.if \vec == \lvec
+	/*
+	 * The first 4 vectors, loaded now (where the loop's vectors are the
+	 * full ones, so v4-v7 are free for them), as glibc's backward copy
+	 * does: loaded after the loop they waited on its last stores
+	 * (avx2 at 512 B with dst 34 bytes above src: 0.89-0.95 of glibc's
+	 * AVX2 memcpy, 0.97-1.01 so).
+	 */
+	COPYMC_RD	.Lfix_down\@, \lmovu (%r9), \v4
+	COPYMC_RD	.Lfix_down\@, \lmovu \lvec(%r9), \v5
+	COPYMC_RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \v6
+	COPYMC_RD	.Lfix_down\@, \lmovu 3*\lvec(%r9), \v7
+	.endif
 	.p2align 4
 .Ldown_loop\@:
 	COPYMC_RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
@@ -423,6 +436,12 @@
 	cmpq	%r10, %rdi
 	BR	.Lfix_down\@, COPYMC_EX_READ | \wkind, ja .Ldown_loop\@
 	/* 1..4 vectors left: the first 4 of the buffers */
+	.if \vec == \lvec
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v4, (%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v5, \lvec(%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v6, 2*\lvec(%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v7, 3*\lvec(%r8)
+	.else
 	COPYMC_RD	.Lfix_down\@, \lmovu (%r9), \l0
 	COPYMC_RD	.Lfix_down\@, \lmovu \lvec(%r9), \l1
 	COPYMC_RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \l2
@@ -431,6 +450,7 @@
 	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l1, \lvec(%r8)
 	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l2, 2*\lvec(%r8)
 	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l3, 3*\lvec(%r8)
+	.endif
 	\vzu
 	xorl	%eax, %eax
 	ret
