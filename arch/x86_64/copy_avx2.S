@@ -35,12 +35,14 @@
 	VECTOR_COPY copymc_avx2_to_kernel, 0, 32, vmovdqu, vzeroupper, \
 		%ymm0, %ymm1, %ymm2, %ymm3, %ymm4, %ymm5, %ymm6, %ymm7, %xmm0, %xmm1, \
 		32, vmovdqu, vmovdqa, %ymm0, %ymm1, %ymm2, %ymm3 ENTRY_TO_KERNEL, \
-		rep=copymc_erms_to_kernel, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip)
+		rep=copymc_erms_to_kernel, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip), \
+		d0=%ymm4, d1=%ymm5, d2=%ymm6, d3=%ymm7
 	.p2align 6
 	VECTOR_COPY copymc_avx2_to_user, COPYMC_EX_WRITE, 32, vmovdqu, vzeroupper, \
 		%ymm0, %ymm1, %ymm2, %ymm3, %ymm4, %ymm5, %ymm6, %ymm7, %xmm0, %xmm1, \
 		32, vmovdqu, vmovdqa, %ymm0, %ymm1, %ymm2, %ymm3 ENTRY_TO_USER, \
-		rep=copymc_erms_to_user, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip)
+		rep=copymc_erms_to_user, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip), \
+		d0=%ymm4, d1=%ymm5, d2=%ymm6, d3=%ymm7
 
 	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

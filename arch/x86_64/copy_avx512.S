@@ -81,13 +81,15 @@
 		%zmm16, %zmm17, %zmm18, %zmm19, %zmm20, %zmm21, %zmm22, %zmm23, %ymm16, %ymm17, \
 		32, vmovdqu64, vmovdqa64, %ymm16, %ymm17, %ymm18, %ymm19, \
 		ENTRY_TO_KERNEL, copymc_inline_gate, .Lelsewhere_to_kernel, \
-		rep=copymc_erms_to_kernel, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip)
+		rep=copymc_erms_to_kernel, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip), \
+		d0=%ymm20, d1=%ymm21, d2=%ymm22, d3=%ymm23
 	.p2align 6
 	VECTOR_COPY copymc_avx512_to_user, COPYMC_EX_WRITE, 64, vmovdqu64, , \
 		%zmm16, %zmm17, %zmm18, %zmm19, %zmm20, %zmm21, %zmm22, %zmm23, %ymm16, %ymm17, \
 		32, vmovdqu64, vmovdqa64, %ymm16, %ymm17, %ymm18, %ymm19, \
 		ENTRY_TO_USER, copymc_inline_gate, .Lelsewhere_to_user, \
-		rep=copymc_erms_to_user, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip)
+		rep=copymc_erms_to_user, repstop=copymc_wide_rep_stop, repstart=copymc_wide_rep_start(%rip), \
+		d0=%ymm20, d1=%ymm21, d2=%ymm22, d3=%ymm23
 
 	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

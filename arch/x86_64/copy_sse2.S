@@ -39,11 +39,13 @@
 	.p2align 6
 	VECTOR_COPY copymc_sse2_to_kernel, 0, 16, movdqu, , \
 		%xmm0, %xmm1, %xmm2, %xmm3, %xmm4, %xmm5, %xmm6, %xmm7, %rax, %rcx, \
-		16, movdqu, movdqa, %xmm0, %xmm1, %xmm2, %xmm3 ENTRY_TO_KERNEL, rep=copymc_erms_to_kernel
+		16, movdqu, movdqa, %xmm0, %xmm1, %xmm2, %xmm3 ENTRY_TO_KERNEL, rep=copymc_erms_to_kernel, \
+		d0=%xmm4, d1=%xmm5, d2=%xmm6, d3=%xmm7
 	.p2align 6
 	VECTOR_COPY copymc_sse2_to_user, COPYMC_EX_WRITE, 16, movdqu, , \
 		%xmm0, %xmm1, %xmm2, %xmm3, %xmm4, %xmm5, %xmm6, %xmm7, %rax, %rcx, \
-		16, movdqu, movdqa, %xmm0, %xmm1, %xmm2, %xmm3 ENTRY_TO_USER, rep=copymc_erms_to_user
+		16, movdqu, movdqa, %xmm0, %xmm1, %xmm2, %xmm3 ENTRY_TO_USER, rep=copymc_erms_to_user, \
+		d0=%xmm4, d1=%xmm5, d2=%xmm6, d3=%xmm7
 
 	COPYMC_CET_PROPERTY_NOTE
 	.section .note.GNU-stack, "", @progbits

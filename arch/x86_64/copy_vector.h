@@ -105,7 +105,7 @@
  * the order of the blocks below were measured (bench/); check there
  * before moving anything.
  */
-.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep, repstop=copymc_rep_stop, repstart=$2113
+.macro VECTOR_COPY name, wkind, vec, movu, vzu, v0, v1, v2, v3, v4, v5, v6, v7, h0, h1, lvec, lmovu, lmova, l0, l1, l2, l3, entry, gate, elsewhere, rep, repstop=copymc_rep_stop, repstart=$2113, d0, d1, d2, d3
 	.globl	\name
 	.hidden	\name
 	.type	\name, @function
@@ -408,19 +408,16 @@
 	subq	%rax, %rdi
 	subq	%rax, %rsi
 	leaq	4*\lvec(%r8), %r10	/* loop while rdi > r10: > 4 vectors left */
-	.if \vec == \lvec
 	/*
-	 * The first 4 vectors, loaded now (where the loop's vectors are the
-	 * full ones, so v4-v7 are free for them), as glibc's backward copy
-	 * does: loaded after the loop they waited on its last stores
-	 * (avx2 at 512 B with dst 34 bytes above src: 0.89-0.95 of glibc's
-	 * AVX2 memcpy, 0.97-1.01 so).
+	 * The first 4 vectors, loaded now into d0-d3 (loop-sized registers
+	 * the loop leaves alone), as glibc's backward copy does: loaded after
+	 * the loop they waited on its last stores (avx2 at 512 B with dst 34
+	 * bytes above src: 0.89-0.95 of glibc's AVX2 memcpy, 0.95-1.01 so).
 	 */
-	COPYMC_RD	.Lfix_down\@, \lmovu (%r9), \v4
-	COPYMC_RD	.Lfix_down\@, \lmovu \lvec(%r9), \v5
-	COPYMC_RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \v6
-	COPYMC_RD	.Lfix_down\@, \lmovu 3*\lvec(%r9), \v7
-	.endif
+	COPYMC_RD	.Lfix_down\@, \lmovu (%r9), \d0
+	COPYMC_RD	.Lfix_down\@, \lmovu \lvec(%r9), \d1
+	COPYMC_RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \d2
+	COPYMC_RD	.Lfix_down\@, \lmovu 3*\lvec(%r9), \d3
 	.p2align 4
 .Ldown_loop\@:
 	COPYMC_RD	.Lfix_down\@, \lmovu -\lvec(%rsi), \l0
@@ -435,22 +432,11 @@
 	subq	$4*\lvec, %rdi
 	cmpq	%r10, %rdi
 	BR	.Lfix_down\@, COPYMC_EX_READ | \wkind, ja .Ldown_loop\@
-	/* 1..4 vectors left: the first 4 of the buffers */
-	.if \vec == \lvec
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v4, (%r8)
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v5, \lvec(%r8)
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v6, 2*\lvec(%r8)
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \v7, 3*\lvec(%r8)
-	.else
-	COPYMC_RD	.Lfix_down\@, \lmovu (%r9), \l0
-	COPYMC_RD	.Lfix_down\@, \lmovu \lvec(%r9), \l1
-	COPYMC_RD	.Lfix_down\@, \lmovu 2*\lvec(%r9), \l2
-	COPYMC_RD	.Lfix_down\@, \lmovu 3*\lvec(%r9), \l3
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l0, (%r8)
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l1, \lvec(%r8)
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l2, 2*\lvec(%r8)
-	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \l3, 3*\lvec(%r8)
-	.endif
+	/* 1..4 vectors left: the first 4 of the buffers, loaded before the loop */
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \d0, (%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \d1, \lvec(%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \d2, 2*\lvec(%r8)
+	COPYMC_WR	\wkind, .Lfix_down\@, \lmovu \d3, 3*\lvec(%r8)
 	\vzu
 	xorl	%eax, %eax
 	ret
