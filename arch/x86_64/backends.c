@@ -5,12 +5,13 @@
  * SSE2 ones, which every x86_64 has).  No default on a quirk Xeon uses
  * a fast-string instruction (rep movs); elsewhere the vector bodies jump
  * to the erms body's rep movsb for a middle range where the CPU has ERMS:
- * sse2 from 2113 bytes to the L2 size (the non-temporal threshold on Intel),
- * avx2 and avx512 from 4 KiB to the non-temporal threshold on Intel, and
- * from more than half the L1d to the L2 size on AMD from Zen 5 on
- * (copymc_rep_stop, copymc_wide_rep_start, copymc_wide_rep_stop).  erms and the kernel's word
- * loop (fragile) are named choices only.  With IFUNC, also the binding of
- * the public entry points at load time (the end of this file).
+ * sse2 from 2113 bytes to the L2 size (the non-temporal threshold on
+ * Intel), avx2 and avx512 from 4 KiB to the non-temporal threshold on
+ * Intel, and from more than half the L1d to the L2 size on AMD from Zen 5
+ * on (copymc_rep_stop, copymc_wide_rep_start, copymc_wide_rep_stop).
+ * erms and the kernel's word loop (fragile) are named choices only.  With
+ * IFUNC, also the binding of the public entry points at load time (the
+ * end of this file).
  */
 #include "backends.h"
 
@@ -260,15 +261,13 @@ static void probe_cpu(void)
 		if (llc >= ((size_t)2 << 20))
 			copymc_nt_threshold = llc / 2;
 	}
-	copymc_rep_stop = copymc_x86_rep_stop(&cpu, largest_cache(cpu.amd, 2),
-					      copymc_nt_threshold);
+	size_t l1d = largest_cache(cpu.amd, 1), l2 = largest_cache(cpu.amd, 2);
+
+	copymc_rep_stop = copymc_x86_rep_stop(&cpu, l2, copymc_nt_threshold);
 	if (copymc_rep_stop > copymc_nt_threshold)
 		copymc_rep_stop = copymc_nt_threshold;
-	size_t l1d = largest_cache(cpu.amd, 1);
-
 	copymc_wide_rep_start = copymc_x86_wide_rep_start(&cpu, l1d);
-	copymc_wide_rep_stop = copymc_x86_wide_rep_stop(&cpu, l1d, largest_cache(cpu.amd, 2),
-							copymc_nt_threshold);
+	copymc_wide_rep_stop = copymc_x86_wide_rep_stop(&cpu, l1d, l2, copymc_nt_threshold);
 }
 
 /*
