@@ -584,18 +584,43 @@ static enum fault_src memory_error_source(int real_poison, char *why, size_t n)
 static double samples[MAXSIZES][2][MAXVARIANTS][MAXSAMPLES];
 static int nsamples[MAXSIZES][2][MAXVARIANTS];
 
-static void add_sample(size_t si, size_t pi, int k, double ns)
+/*
+ * And the ratios to the first column (memcpy), one per repetition: the
+ * first column's ns over the variant's, both measured in that round, in
+ * one process on the same buffers, one right after the other.  What a
+ * process draws (its physical pages, where its code lands) moves both
+ * alike, by up to 2x at some sizes on a shared machine, so the median of
+ * these ratios is steadier than the ratio of the two medians.
+ */
+static double ratios[MAXSIZES][2][MAXVARIANTS][MAXSAMPLES];
+static int nratios[MAXSIZES][2][MAXVARIANTS];
+
+/* One round of one size and placement: ns[i] for the variant ids[i]. */
+static void add_round(size_t si, size_t pi, const int *ids, const double *ns, int n)
 {
-	if (nsamples[si][pi][k] < MAXSAMPLES)
-		samples[si][pi][k][nsamples[si][pi][k]++] = ns;
+	int base = -1;
+
+	for (int i = 0; i < n; i++) {
+		if (nsamples[si][pi][ids[i]] < MAXSAMPLES)
+			samples[si][pi][ids[i]][nsamples[si][pi][ids[i]]++] = ns[i];
+		if (ids[i] == 0)
+			base = i;
+	}
+	for (int i = 0; i < n && base >= 0; i++)
+		if (ids[i] != 0 && nratios[si][pi][ids[i]] < MAXSAMPLES)
+			ratios[si][pi][ids[i]][nratios[si][pi][ids[i]]++] = ns[base] / ns[i];
 }
 
 /*
  * rounds rounds over every size and placement, all variants in each round
- * in a rotating order: into samples[], or as text lines to raw.
+ * in a rotating order, round r starting from variant (first + r) % nv:
+ * into samples[], or as text lines to raw.  A process of the parent's
+ * often runs one round only, so first is the process's number: the
+ * variant measured first (right after every variant's calibration) is
+ * not the same one in every process.
  */
 static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t nsizes,
-		       int rounds, double target, FILE *raw)
+		       int rounds, int first, double target, FILE *raw)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE), maplen = 2 * pg, maxsize = 0;
 	char *sbuf, *dbuf;
@@ -624,16 +649,25 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
 
 			for (int k = 0; k < nv; k++)
 				v[k].iters = calibrate(&v[k], dst, src, len, target);
-			for (int r = 0; r < rounds; r++)
-				for (int j = 0; j < nv; j++) {
-					int k = (j + r) % nv;
-					double ns = time_batch(&v[k], dst, src, len, v[k].iters);
+			for (int r = 0; r < rounds; r++) {
+				int ids[MAXVARIANTS];
+				double ns[MAXVARIANTS];
 
-					if (raw != NULL)
-						fprintf(raw, "%zu %zu %d %.6f\n", si, pi, v[k].id, ns);
-					else
-						add_sample(si, pi, v[k].id, ns);
+				for (int j = 0; j < nv; j++) {
+					int k = (j + r + first) % nv;
+
+					ids[j] = v[k].id;
+					ns[j] = time_batch(&v[k], dst, src, len, v[k].iters);
 				}
+				if (raw == NULL) {
+					add_round(si, pi, ids, ns, nv);
+					continue;
+				}
+				fprintf(raw, "%zu %zu %d", si, pi, nv);
+				for (int j = 0; j < nv; j++)
+					fprintf(raw, " %d %.6f", ids[j], ns[j]);
+				fprintf(raw, "\n");
+			}
 		}
 	}
 	munmap(sbuf, maplen);
@@ -644,7 +678,8 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
  * The same, in a freshly executed copy of this program, which gets its own
  * address-space layout: where code and data land moves a short copy by a
  * cycle either way, for memcpy and copy_mc alike, so one process is one
- * draw.  argv is ours, passed on with the number of rounds to run.  With
+ * draw.  argv is ours, passed on with the number of rounds to run and
+ * first (run_rounds); the copy writes a line per round.  With
  * backend given, the copy runs only that backend's variant (number
  * variant) besides memcpy (and guarded, with_guarded), started with
  * COPYMC_BACKEND=backend: as a program whose backend is chosen when it
@@ -652,12 +687,11 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
  * (copy_mc_backend(3)), not switched to it by copy_mc_set_backend().
  */
 static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int rounds,
-			       const char *backend, int variant, int with_guarded)
+			       int first, const char *backend, int variant, int with_guarded)
 {
-	char **args = calloc((size_t)argc + 6, sizeof *args), nr[16], nk[16];
-	int p[2], n = 0, status, k;
+	char **args = calloc((size_t)argc + 8, sizeof *args), nr[16], nk[16], nf[16];
+	int p[2], n = 0, status, cnt, malformed = 0;
 	size_t si, pi;
-	double ns;
 	FILE *in;
 	pid_t pid;
 
@@ -670,6 +704,9 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 		args[n++] = argv[i];
 	args[n++] = "--child-rounds";
 	args[n++] = nr;
+	snprintf(nf, sizeof nf, "%d", first);
+	args[n++] = "--child-first";
+	args[n++] = nf;
 	if (backend != NULL) {
 		snprintf(nk, sizeof nk, "%d", variant);
 		args[n++] = "--child-variant";
@@ -696,14 +733,30 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 	}
 	close(p[1]);
 	in = fdopen(p[0], "r");
-	while (in != NULL && fscanf(in, "%zu %zu %d %lf", &si, &pi, &k, &ns) == 4)
-		if (si < nsizes && pi < nplacements && k >= 0 && k < nv)
-			add_sample(si, pi, k, ns);
+	/* A line per round: size, placement, n, then n times variant and ns. */
+	while (in != NULL && fscanf(in, "%zu %zu %d", &si, &pi, &cnt) == 3) {
+		int ids[MAXVARIANTS], got = 0;
+		double ns[MAXVARIANTS];
+
+		while (got < cnt && got < MAXVARIANTS &&
+		       fscanf(in, "%d %lf", &ids[got], &ns[got]) == 2 && ids[got] >= 0 &&
+		       ids[got] < nv)
+			got++;
+		if (cnt < 1 || got < cnt || si >= nsizes || pi >= nplacements) {
+			malformed = 1;
+			break;
+		}
+		add_round(si, pi, ids, ns, cnt);
+	}
 	if (in != NULL)
 		fclose(in);
 	free(args);
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
 		return -1;
+	if (malformed) {
+		fprintf(stderr, "copymc-bench: a measuring copy of myself wrote a malformed line\n");
+		exit(2);
+	}
 	return WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
@@ -912,7 +965,7 @@ int main(int argc, char **argv)
 {
 	int quick = 0, md = 0, reps = 0, faults = 1, throughput = 1, nv = 0;
 	int processes = 0, child_rounds = 0, bad = 0, real_poison = 0;
-	int child_variant = -1, child_guarded = 0;
+	int child_variant = -1, child_guarded = 0, child_first = 0;
 	size_t sizes[MAXSIZES], nsizes = 0;
 	const char *only = NULL, *fault_kinds = NULL, *names[MAXVARIANTS];
 	const struct versus *vs = NULL;
@@ -948,6 +1001,9 @@ int main(int argc, char **argv)
 			i++;
 		} else if (arg != NULL && strcmp(a, "--child-rounds") == 0) {
 			child_rounds = atoi(arg);	/* internal: see run_rounds_in_child */
+			i++;
+		} else if (arg != NULL && strcmp(a, "--child-first") == 0) {
+			child_first = atoi(arg);	/* internal, as --child-rounds */
 			i++;
 		} else if (arg != NULL && strcmp(a, "--child-variant") == 0) {
 			child_variant = atoi(arg);	/* internal, as --child-rounds */
@@ -1065,11 +1121,11 @@ int main(int argc, char **argv)
 			if (v[k].kind == K_MEMCPY || (v[k].kind == K_GUARDED && child_guarded) ||
 			    k == child_variant)
 				w[nw++] = v[k];
-		run_rounds(w, nw, sizes, nsizes, child_rounds, quick ? 1e5 : 2e5, stdout);
+		run_rounds(w, nw, sizes, nsizes, child_rounds, child_first, quick ? 1e5 : 2e5, stdout);
 		return 0;
 	}
 	if (child_rounds > 0) {
-		run_rounds(v, nv, sizes, nsizes, child_rounds, quick ? 1e5 : 2e5, stdout);
+		run_rounds(v, nv, sizes, nsizes, child_rounds, child_first, quick ? 1e5 : 2e5, stdout);
 		return 0;
 	}
 	if (throughput) {
@@ -1092,19 +1148,19 @@ int main(int argc, char **argv)
 			for (int k = 0; k < nv && !failed; k++) {
 				if (v[k].kind != K_COPYMC)
 					continue;
-				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds,
+				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, p,
 							     v[k].backend, k, first) != 0;
 				first = 0;
 			}
 			if (first && !failed)
-				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, NULL,
-							     -1, 0) != 0;
+				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, p,
+							     NULL, -1, 0) != 0;
 			if (failed) {
 				if (processes > 1)
 					fprintf(stderr, "copymc-bench: cannot run a fresh copy of "
 							"myself; measuring in this process\n");
 				memset(nsamples, 0, sizeof nsamples);
-				run_rounds(v, nv, sizes, nsizes, reps, target, NULL);
+				run_rounds(v, nv, sizes, nsizes, reps, 0, target, NULL);
 				processes = 1;
 				break;
 			}
@@ -1124,7 +1180,8 @@ int main(int argc, char **argv)
 			defname, reps, processes, each);
 	if (out != NULL)
 		fprintf(out, "%s copymc-bench: %s\n%s default backend %s (marked *); median of %d "
-			     "interleaved repetitions in %d processes%s; GB/s, and (ratio to memcpy)%s\n",
+			     "interleaved repetitions in %d processes%s; GB/s, and (ratio to memcpy: "
+			     "the median of the ratios within one repetition)%s\n",
 			md ? "<!--" : "#", mach, md ? "" : "#", defname, reps, processes, each,
 			md ? " -->" : "");
 	if (vs != NULL && csv != NULL)
@@ -1165,6 +1222,9 @@ int main(int argc, char **argv)
 						placements[pi].name);
 				for (int k = 0; k < nv; k++) {
 					double gbs = len / med[k], ratio = med[0] / med[k];
+
+					if (k > 0 && nratios[si][pi][k] > 0)
+						ratio = median(ratios[si][pi][k], nratios[si][pi][k]);
 
 					if (csv != NULL)
 						fprintf(csv, "%zu,%s,%s,%.3f,%.3f,%.4f\n", len,

@@ -2,7 +2,8 @@
 # bench-faults.sh - copymc-bench's fault tables measure what they say:
 # both tables (page fault, memory error) are printed, every row of every
 # backend built has a time and no WRONG COUNT (the bench exits 1 on one),
-# the memory-error table names its source, a bad --fault-kinds or
+# the memory-error table names its source, throughput measured in fresh
+# processes has every row, a bad --fault-kinds or
 # --versus is refused with exit 2, and on glibc --versus glibc-sse2 runs
 # the bench again with the tunables it prints.  Run by make check from the
 # top of the build tree.
@@ -38,6 +39,17 @@ for bad in "--fault-kinds pages" "--versus glibc-avx3"; do
 	"$bench" $bad >"$tmp/err" 2>&1 || st=$?
 	[ "$st" -eq 2 ] && grep -q "copymc-bench: --" "$tmp/err" || fail "$bad: exit $st, $(cat "$tmp/err")"
 done
+
+# Throughput in fresh copies of the bench, which write a line per round
+# for the parent to pair: every variant (memcpy and at least one backend)
+# has both placements, each with a time and a ratio.
+"$bench" --no-faults --quick --size 64 --reps 2 --processes 2 --csv >"$tmp/out" 2>&1 ||
+	fail "throughput in 2 processes exited $?"
+rows=$(grep -c '^64,' "$tmp/out") || true
+good=$(grep -cE '^64,(aligned|misaligned),[a-z0-9*]+,[0-9]+\.[0-9]+,[0-9]+\.[0-9]+,[0-9]+\.[0-9]{4}$' \
+	"$tmp/out") || true
+[ "$rows" -ge 4 ] && [ "$good" -eq "$rows" ] && [ $((rows % 2)) -eq 0 ] ||
+	fail "throughput: $good of $rows rows complete"
 
 if "$bench" --versus glibc-sse2 --no-faults --quick --size 64 --only memcpy >"$tmp/out" 2>&1; then
 	grep -q '^# memcpy: glibc.s SSE2 variant.*GLIBC_TUNABLES=.*-SSSE3' "$tmp/out" ||
