@@ -1178,12 +1178,15 @@ int main(int argc, char **argv)
 	if (csv != NULL)
 		fprintf(csv, "# %s; default backend %s; median of %d in %d processes%s\n", mach,
 			defname, reps, processes, each);
-	if (out != NULL)
+	if (out != NULL && throughput)
 		fprintf(out, "%s copymc-bench: %s\n%s default backend %s (marked *); median of %d "
 			     "interleaved repetitions in %d processes%s; GB/s, and (ratio to memcpy: "
 			     "the median of the ratios within one repetition)%s\n",
 			md ? "<!--" : "#", mach, md ? "" : "#", defname, reps, processes, each,
 			md ? " -->" : "");
+	else if (out != NULL)
+		fprintf(out, "%s copymc-bench: %s; default backend %s (marked *)%s\n",
+			md ? "<!--" : "#", mach, defname, md ? " -->" : "");
 	if (vs != NULL && csv != NULL)
 		fprintf(csv, "# memcpy: %s; GLIBC_TUNABLES=%s\n", vs->what,
 			getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "");
