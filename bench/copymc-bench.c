@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -103,9 +104,13 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* NAN for no samples, which the caller reports. */
 static double median(const double *v, int n)
 {
 	double tmp[MAXSAMPLES];
+
+	if (n <= 0)
+		return NAN;
 
 	memcpy(tmp, v, n * sizeof *v);
 	qsort(tmp, n, sizeof *tmp, cmp_double);
@@ -587,7 +592,7 @@ static int nsamples[MAXSIZES][2][MAXVARIANTS];
 /*
  * And the ratios to the first column (memcpy), one per repetition: the
  * first column's ns over the variant's, both measured in that round, in
- * one process on the same buffers, one right after the other.  What a
+ * one process on the same buffers.  What a
  * process draws (its physical pages, where its code lands) moves both
  * alike, by up to 2x at some sizes on a shared machine, so the median of
  * these ratios is steadier than the ratio of the two medians.
@@ -615,9 +620,10 @@ static void add_round(size_t si, size_t pi, const int *ids, const double *ns, in
  * rounds rounds over every size and placement, all variants in each round
  * in a rotating order, round r starting from variant (first + r) % nv:
  * into samples[], or as text lines to raw.  A process of the parent's
- * often runs one round only, so first is the process's number: the
- * variant measured first (right after every variant's calibration) is
- * not the same one in every process.
+ * runs rounds first to first + rounds - 1 of all, so the rotation goes on
+ * from process to process as in one; with --reps equal to --processes
+ * each runs one round, and the variant measured first (right after every
+ * variant's calibration) is not the same one in every process.
  */
 static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t nsizes,
 		       int rounds, int first, double target, FILE *raw)
@@ -675,6 +681,46 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
 }
 
 /*
+ * One line of a measuring copy (run_rounds): size, placement, n, then n
+ * times a variant and its ns per copy, nothing after.  Non-zero unless
+ * every field is there and in range: n from 1 to nv, distinct variants
+ * below nv, times positive and finite.
+ */
+static int parse_round(const char *line, int nv, size_t nsizes, size_t *si, size_t *pi,
+		       int *ids, double *ns, int *cnt)
+{
+	char *end;
+	unsigned long a, b;
+	long n;
+
+	errno = 0;
+	a = strtoul(line, &end, 10);
+	b = strtoul(end, &end, 10);
+	n = strtol(end, &end, 10);
+	if (errno != 0 || a >= nsizes || b >= nplacements || n < 1 || n > nv)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		long id = strtol(end, &end, 10);
+
+		ns[i] = strtod(end, &end);
+		if (errno != 0 || id < 0 || id >= nv || !(ns[i] > 0 && ns[i] < 1e300))
+			return -1;
+		ids[i] = (int)id;
+		for (int j = 0; j < i; j++)
+			if (ids[j] == ids[i])
+				return -1;
+	}
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (*end != '\n' && *end != '\0')
+		return -1;
+	*si = a;
+	*pi = b;
+	*cnt = (int)n;
+	return 0;
+}
+
+/*
  * The same, in a freshly executed copy of this program, which gets its own
  * address-space layout: where code and data land moves a short copy by a
  * cycle either way, for memcpy and copy_mc alike, so one process is one
@@ -690,8 +736,10 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 			       int first, const char *backend, int variant, int with_guarded)
 {
 	char **args = calloc((size_t)argc + 8, sizeof *args), nr[16], nk[16], nf[16];
-	int p[2], n = 0, status, cnt, malformed = 0;
-	size_t si, pi;
+	int p[2], n = 0, status, malformed = 0, ok;
+	size_t si, pi, cap = 0;
+	long lines = 0;
+	char *line = NULL;
 	FILE *in;
 	pid_t pid;
 
@@ -733,31 +781,38 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 	}
 	close(p[1]);
 	in = fdopen(p[0], "r");
-	/* A line per round: size, placement, n, then n times variant and ns. */
-	while (in != NULL && fscanf(in, "%zu %zu %d", &si, &pi, &cnt) == 3) {
-		int ids[MAXVARIANTS], got = 0;
+	while (in != NULL && !malformed && getline(&line, &cap, in) >= 0) {
+		int ids[MAXVARIANTS], cnt;
 		double ns[MAXVARIANTS];
 
-		while (got < cnt && got < MAXVARIANTS &&
-		       fscanf(in, "%d %lf", &ids[got], &ns[got]) == 2 && ids[got] >= 0 &&
-		       ids[got] < nv)
-			got++;
-		if (cnt < 1 || got < cnt || si >= nsizes || pi >= nplacements) {
-			malformed = 1;
-			break;
+		malformed = parse_round(line, nv, nsizes, &si, &pi, ids, ns, &cnt) != 0;
+		if (!malformed) {
+			add_round(si, pi, ids, ns, cnt);
+			lines++;
 		}
-		add_round(si, pi, ids, ns, cnt);
 	}
+	if (in != NULL && !malformed && ferror(in))
+		malformed = 1;
 	if (in != NULL)
-		fclose(in);
+		fclose(in);	/* a copy still writing gets SIGPIPE */
+	free(line);
 	free(args);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return -1;
-	if (malformed) {
-		fprintf(stderr, "copymc-bench: a measuring copy of myself wrote a malformed line\n");
+	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	/*
+	 * Nothing read and no success: it could not run (under qemu-user
+	 * without binfmt, say), and the caller measures in this process.
+	 * Anything else short of every round of every cell is an error.
+	 */
+	if (!malformed && lines == 0 && !ok)
+		return -1;
+	if (malformed || !ok || lines != (long)(nsizes * nplacements) * rounds) {
+		fprintf(stderr, "copymc-bench: a measuring copy of myself %s\n",
+			malformed ? "wrote a malformed line" : "ended before its last round");
 		exit(2);
 	}
-	return WEXITSTATUS(status) == 0 ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -1148,18 +1203,19 @@ int main(int argc, char **argv)
 			for (int k = 0; k < nv && !failed; k++) {
 				if (v[k].kind != K_COPYMC)
 					continue;
-				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, p,
+				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, done,
 							     v[k].backend, k, first) != 0;
 				first = 0;
 			}
 			if (first && !failed)
-				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, p,
+				failed = run_rounds_in_child(argv, argc, nv, nsizes, rounds, done,
 							     NULL, -1, 0) != 0;
 			if (failed) {
 				if (processes > 1)
 					fprintf(stderr, "copymc-bench: cannot run a fresh copy of "
 							"myself; measuring in this process\n");
 				memset(nsamples, 0, sizeof nsamples);
+				memset(nratios, 0, sizeof nratios);
 				run_rounds(v, nv, sizes, nsizes, reps, 0, target, NULL);
 				processes = 1;
 				break;
@@ -1175,9 +1231,12 @@ int main(int argc, char **argv)
 
 	const char *each = processes > 1 ? " (for each backend, started with COPYMC_BACKEND naming it)"
 					 : " (one process, switching backends)";
-	if (csv != NULL)
-		fprintf(csv, "# %s; default backend %s; median of %d in %d processes%s\n", mach,
-			defname, reps, processes, each);
+	if (csv != NULL && throughput)
+		fprintf(csv, "# %s; default backend %s; median of %d in %d processes%s; "
+			     "ratio_to_memcpy: the median of the ratios within one repetition\n",
+			mach, defname, reps, processes, each);
+	else if (csv != NULL)
+		fprintf(csv, "# %s; default backend %s\n", mach, defname);
 	if (out != NULL && throughput)
 		fprintf(out, "%s copymc-bench: %s\n%s default backend %s (marked *); median of %d "
 			     "interleaved repetitions in %d processes%s; GB/s, and (ratio to memcpy: "
@@ -1195,6 +1254,15 @@ int main(int argc, char **argv)
 			getenv("GLIBC_TUNABLES") ? getenv("GLIBC_TUNABLES") : "", md ? " -->" : "");
 
 	if (throughput) {
+		for (size_t si = 0; si < nsizes; si++)
+			for (size_t pi = 0; pi < nplacements; pi++)
+				for (int k = 0; k < nv; k++)
+					if (nsamples[si][pi][k] == 0) {
+						fprintf(stderr, "copymc-bench: %s: no time at %zu bytes, "
+								"%s\n", v[k].name, sizes[si],
+							placements[pi].name);
+						return 2;
+					}
 		if (csv != NULL)
 			fprintf(csv, "size,placement,variant,ns_per_copy,gb_per_s,ratio_to_memcpy\n");
 		if (out != NULL && md) {

@@ -3,7 +3,7 @@
 # both tables (page fault, memory error) are printed, every row of every
 # backend built has a time and no WRONG COUNT (the bench exits 1 on one),
 # the memory-error table names its source, throughput measured in fresh
-# processes has every row, a bad --fault-kinds or
+# processes has every row and a backend, a bad --fault-kinds or
 # --versus is refused with exit 2, and on glibc --versus glibc-sse2 runs
 # the bench again with the tunables it prints.  Run by make check from the
 # top of the build tree.
@@ -50,6 +50,15 @@ good=$(grep -cE '^64,(aligned|misaligned),[a-z0-9*]+,[0-9]+\.[0-9]+,[0-9]+\.[0-9
 	"$tmp/out") || true
 [ "$rows" -ge 4 ] && [ "$good" -eq "$rows" ] && [ $((rows % 2)) -eq 0 ] ||
 	fail "throughput: $good of $rows rows complete"
+grep -qE '^64,aligned,[a-z0-9]+\*?,' "$tmp/out" &&
+	grep -E '^64,aligned,' "$tmp/out" | grep -qvE '^64,aligned,(memcpy|guarded),' ||
+	fail "throughput: no backend's row"
+if grep -q 'cannot run a fresh copy of myself' "$tmp/out"; then
+	echo "note: throughput measured in one process: $(grep 'cannot run' "$tmp/out")"
+else
+	grep -q '^# .*median of 2 in 2 processes' "$tmp/out" ||
+		fail "throughput: not measured in 2 processes"
+fi
 
 if "$bench" --versus glibc-sse2 --no-faults --quick --size 64 --only memcpy >"$tmp/out" 2>&1; then
 	grep -q '^# memcpy: glibc.s SSE2 variant.*GLIBC_TUNABLES=.*-SSSE3' "$tmp/out" ||
