@@ -631,6 +631,12 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE), maplen = 2 * pg, maxsize = 0;
 	char *sbuf, *dbuf;
 
+	if (raw != NULL) {
+		/* the parent's sign that this copy runs: see run_rounds_in_child */
+		fputs("ready\n", raw);
+		fflush(raw);
+	}
+
 	for (size_t si = 0; si < nsizes; si++)
 		if (sizes[si] > maxsize)
 			maxsize = sizes[si];
@@ -680,43 +686,61 @@ static void run_rounds(struct variant *v, int nv, const size_t *sizes, size_t ns
 	munmap(dbuf, maplen);
 }
 
+/* A decimal field at *at, after one space unless it is the line's first. */
+static int next_long(const char **at, long *v)
+{
+	char *end;
+
+	if (**at == ' ')
+		(*at)++;
+	if (!(**at >= '0' && **at <= '9'))
+		return -1;
+	*v = strtol(*at, &end, 10);
+	if (errno != 0)
+		return -1;
+	*at = end;
+	return 0;
+}
+
 /*
  * One line of a measuring copy (run_rounds): size, placement, n, then n
- * times a variant and its ns per copy, nothing after.  Non-zero unless
+ * times a variant and its ns per copy, one space apart, and the newline.  Non-zero unless
  * every field is there and in range: n from 1 to nv, distinct variants
  * below nv, times positive and finite.
  */
 static int parse_round(const char *line, int nv, size_t nsizes, size_t *si, size_t *pi,
 		       int *ids, double *ns, int *cnt)
 {
-	char *end;
-	unsigned long a, b;
-	long n;
+	const char *at = line;
+	long f[3];
 
 	errno = 0;
-	a = strtoul(line, &end, 10);
-	b = strtoul(end, &end, 10);
-	n = strtol(end, &end, 10);
-	if (errno != 0 || a >= nsizes || b >= nplacements || n < 1 || n > nv)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		long id = strtol(end, &end, 10);
-
-		ns[i] = strtod(end, &end);
-		if (errno != 0 || id < 0 || id >= nv || !(ns[i] > 0 && ns[i] < 1e300))
+	for (int i = 0; i < 3; i++)
+		if (next_long(&at, &f[i]) != 0)
 			return -1;
+	if (f[0] < 0 || (size_t)f[0] >= nsizes || f[1] < 0 || (size_t)f[1] >= nplacements ||
+	    f[2] < 1 || f[2] > nv)
+		return -1;
+	for (int i = 0; i < f[2]; i++) {
+		long id;
+		char *end;
+
+		if (next_long(&at, &id) != 0 || id < 0 || id >= nv || *at != ' ')
+			return -1;
+		ns[i] = strtod(at, &end);
+		if (end == at || errno != 0 || !(ns[i] > 0 && ns[i] < 1e300))
+			return -1;
+		at = end;
 		ids[i] = (int)id;
 		for (int j = 0; j < i; j++)
 			if (ids[j] == ids[i])
 				return -1;
 	}
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end != '\n' && *end != '\0')
+	if (strcmp(at, "\n") != 0)
 		return -1;
-	*si = a;
-	*pi = b;
-	*cnt = (int)n;
+	*si = (size_t)f[0];
+	*pi = (size_t)f[1];
+	*cnt = (int)f[2];
 	return 0;
 }
 
@@ -725,7 +749,7 @@ static int parse_round(const char *line, int nv, size_t nsizes, size_t *si, size
  * address-space layout: where code and data land moves a short copy by a
  * cycle either way, for memcpy and copy_mc alike, so one process is one
  * draw.  argv is ours, passed on with the number of rounds to run and
- * first (run_rounds); the copy writes a line per round.  With
+ * first (run_rounds); the copy writes "ready", then a line per round.  With
  * backend given, the copy runs only that backend's variant (number
  * variant) besides memcpy (and guarded, with_guarded), started with
  * COPYMC_BACKEND=backend: as a program whose backend is chosen when it
@@ -736,7 +760,7 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 			       int first, const char *backend, int variant, int with_guarded)
 {
 	char **args = calloc((size_t)argc + 8, sizeof *args), nr[16], nk[16], nf[16];
-	int p[2], n = 0, status, malformed = 0, ok;
+	int p[2], n = 0, status, malformed = 0, ok, started = 0;
 	size_t si, pi, cap = 0;
 	long lines = 0;
 	char *line = NULL;
@@ -781,6 +805,11 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 	}
 	close(p[1]);
 	in = fdopen(p[0], "r");
+	if (in == NULL)
+		close(p[0]);
+	else if (getline(&line, &cap, in) >= 0)
+		started = 1;
+	malformed = started && strcmp(line, "ready\n") != 0;
 	while (in != NULL && !malformed && getline(&line, &cap, in) >= 0) {
 		int ids[MAXVARIANTS], cnt;
 		double ns[MAXVARIANTS];
@@ -801,11 +830,12 @@ static int run_rounds_in_child(char **argv, int argc, int nv, size_t nsizes, int
 		return -1;
 	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	/*
-	 * Nothing read and no success: it could not run (under qemu-user
+	 * No "ready" and no success: it could not run (under qemu-user
 	 * without binfmt, say), and the caller measures in this process.
-	 * Anything else short of every round of every cell is an error.
+	 * Once it said "ready", anything short of every round of every cell
+	 * and a clean exit is an error.
 	 */
-	if (!malformed && lines == 0 && !ok)
+	if (!started && !ok)
 		return -1;
 	if (malformed || !ok || lines != (long)(nsizes * nplacements) * rounds) {
 		fprintf(stderr, "copymc-bench: a measuring copy of myself %s\n",
